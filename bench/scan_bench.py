@@ -1,0 +1,270 @@
+"""Scan benchmark: a full file scan against `grep -rl ServiceMeshExtension` on a GitOps-like tree.
+
+Usage: .venv/bin/python bench/scan_bench.py [--files 20000] [--smes 300] [--tree DIR] [--no-git]
+
+Builds (once; reused when the tree already exists) a synthetic repository of Deployments,
+Services, ConfigMaps and kustomizations with a few hundred ServiceMeshExtensions among them,
+then prints the best of 3 wall-clock times of grep, of the real CLI (when it is installed), of a
+bare `python -c read_paths(...)` subprocess (start-up included) and of an in-process call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_TREES = Path(tempfile.gettempdir()) / "sme-migrate-bench"
+TEAMS = ("payments", "search", "catalog", "identity", "billing", "shipping", "ads", "media")
+ENVS = ("dev", "staging", "prod", "dr")
+# .git holds the same bytes again (compressed): leaving it out only makes grep faster.
+GREP = ["grep", "-rl", "--exclude-dir=.git", "ServiceMeshExtension"]
+
+
+def deployment(name: str, namespace: str, containers: int) -> str:
+    blocks = "".join(
+        f"""      - name: {name}-{index}
+        image: registry.example.com/{namespace}/{name}-{index}:1.{index}.7
+        ports:
+        - containerPort: {8080 + index}
+          name: http-{index}
+        env:
+        - name: LOG_LEVEL
+          value: info
+        - name: UPSTREAM_URL
+          value: http://{name}-upstream.{namespace}.svc.cluster.local:8080
+        resources:
+          requests: {{cpu: 100m, memory: 128Mi}}
+          limits: {{cpu: "1", memory: 512Mi}}
+        readinessProbe:
+          httpGet: {{path: /healthz, port: {8080 + index}}}
+          periodSeconds: 10
+"""
+        for index in range(containers)
+    )
+    return f"""apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {name}
+  labels:
+    app: {name}
+    version: v1
+    app.kubernetes.io/part-of: {namespace}
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: {name}
+  template:
+    metadata:
+      labels:
+        app: {name}
+        version: v1
+      annotations:
+        sidecar.istio.io/inject: "true"
+    spec:
+      serviceAccountName: {name}
+      containers:
+{blocks}"""
+
+
+def service(name: str) -> str:
+    return f"""apiVersion: v1
+kind: Service
+metadata:
+  name: {name}
+  labels:
+    app: {name}
+spec:
+  selector:
+    app: {name}
+  ports:
+  - name: http
+    port: 80
+    targetPort: 8080
+"""
+
+
+def configmap(name: str, rng: random.Random) -> str:
+    settings = range(rng.randrange(5, 120))
+    lines = "".join(f"    {name}.setting{index}={rng.randrange(10**6)}\n" for index in settings)
+    return f"""apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {name}-config
+data:
+  application.properties: |
+{lines}"""
+
+
+def kustomization(namespace: str, resources: list[str]) -> str:
+    listed = "".join(f"- {resource}\n" for resource in resources)
+    return (
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+        f"namespace: {namespace}\nresources:\n{listed}"
+    )
+
+
+def extension(name: str, app: str, rng: random.Random) -> str:
+    phase = rng.choice(("PreAuthN", "PostAuthN", "PreAuthZ", "PostAuthZ", "PreStats", "PostStats"))
+    return f"""apiVersion: maistra.io/v1
+kind: ServiceMeshExtension
+metadata:
+  name: {name}
+spec:
+  image: quay.io/example/{name}:1.0.{rng.randrange(20)}
+  phase: {phase}
+  priority: {rng.randrange(-10, 100)}
+  workloadSelector:
+    labels:
+      app: {app}
+  config:
+    header: x-{name}
+    enabled: true
+"""
+
+
+def app_files(namespace: str, app: str, rng: random.Random) -> dict[str, str]:
+    files = {
+        "deployment.yaml": deployment(app, namespace, rng.choice((1, 1, 2, 3))),
+        "service.yaml": service(app),
+        "configmap.yaml": configmap(app, rng),
+    }
+    files["kustomization.yaml"] = kustomization(namespace, sorted(files))
+    return files
+
+
+def sme_file(app: str, rng: random.Random, serial: int) -> tuple[str, str]:
+    name = f"{app}-ext{serial}"
+    if rng.random() < 0.3:  # some repositories keep the extension next to its workload
+        return f"{name}.yaml", extension(name, app, rng) + "---\n" + service(f"{app}-wasm")
+    return f"{name}.yaml", extension(name, app, rng)
+
+
+def app_dirs(root: Path, count: int) -> Iterator[tuple[Path, str, str]]:
+    for index in range(count):
+        env = ENVS[index % len(ENVS)]
+        team = TEAMS[(index // len(ENVS)) % len(TEAMS)]
+        app = f"{team}-svc{index}"
+        yield root / "clusters" / env / "apps" / team / app, f"{team}-{env}", app
+
+
+def build_tree(root: Path, files: int, smes: int, seed: int = 7) -> int:
+    """Write the tree; returns the number of files written."""
+    rng = random.Random(seed)
+    apps = files // 4
+    sme_apps = set(rng.sample(range(apps), smes))
+    written = 0
+    for index, (directory, namespace, app) in enumerate(app_dirs(root, apps)):
+        directory.mkdir(parents=True, exist_ok=True)
+        contents = app_files(namespace, app, rng)
+        if index in sme_apps:
+            name, text = sme_file(app, rng, index)
+            contents[name] = text
+        for name, text in contents.items():
+            (directory / name).write_text(text, encoding="utf-8")
+            written += 1
+    return written
+
+
+def git_init(root: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-qm", "tree")
+
+
+def best_times(runs: int, actions: dict[str, Callable[[], object]]) -> dict[str, float]:
+    """Best wall-clock time of each action; rounds interleave the actions so that load from
+    other processes hits them alike."""
+    best = dict.fromkeys(actions, float("inf"))
+    for _ in range(runs):
+        for label, action in actions.items():
+            start = time.perf_counter()
+            action()
+            best[label] = min(best[label], time.perf_counter() - start)
+    return best
+
+
+def run_quietly(command: list[str]) -> None:
+    result = subprocess.run(command, capture_output=True)
+    if result.returncode not in (0, 1):  # scan exits 1 when it finds extensions
+        raise RuntimeError(f"{command[0]} failed ({result.returncode}): {result.stderr[-2000:]!r}")
+
+
+def cli_command(tree: Path) -> list[str] | None:
+    cli = REPO / ".venv" / "bin" / "sme-migrate"
+    return [str(cli), "scan", str(tree), "--format", "json"] if cli.exists() else None
+
+
+def measure(tree: Path, runs: int) -> dict[str, float]:
+    from migrate.sources.files import read_paths
+
+    python = str(REPO / ".venv" / "bin" / "python")
+    snippet = f"from migrate.sources.files import read_paths; read_paths([{str(tree)!r}])"
+    actions: dict[str, Callable[[], object]] = {
+        "grep -rl": lambda: run_quietly([*GREP, str(tree)]),
+        "python -c read_paths (start-up included)": lambda: run_quietly([python, "-c", snippet]),
+        "read_paths in-process": lambda: read_paths([str(tree)]),
+    }
+    command = cli_command(tree)
+    if command:
+        actions["sme-migrate scan --format json"] = lambda: run_quietly(command)
+    return best_times(runs, actions)
+
+
+def describe(tree: Path) -> str:
+    from migrate.sources.files import read_paths
+
+    scan = read_paths([str(tree)])
+    kinds: dict[str, int] = {}
+    for resource in scan.resources:
+        kinds[resource.kind] = kinds.get(resource.kind, 0) + 1
+    return (
+        f"files scanned {scan.files_scanned}, resources {len(scan.resources)} {kinds}, "
+        f"findings {len(scan.findings)}, workload files {len(scan.workload_files)}"
+    )
+
+
+def prepare(tree: Path, files: int, smes: int, use_git: bool) -> None:
+    if tree.exists() and (tree / ".git").exists() == use_git:
+        return
+    shutil.rmtree(tree, ignore_errors=True)
+    start = time.perf_counter()
+    written = build_tree(tree, files, smes)
+    if use_git:
+        git_init(tree)
+    seconds = time.perf_counter() - start
+    print(f"built {written} files in {seconds:.1f} s under {tree}", file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=20_000)
+    parser.add_argument("--smes", type=int, default=300)
+    parser.add_argument("--tree", type=Path, help=f"default: {DEFAULT_TREES}/{{git,plain}}")
+    parser.add_argument("--no-git", action="store_true", help="plain directory, no git work tree")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO))
+    tree = args.tree or DEFAULT_TREES / ("plain" if args.no_git else "git")
+    prepare(tree, args.files, args.smes, not args.no_git)
+    print(describe(tree))
+    timings = measure(tree, args.runs)
+    grep = timings["grep -rl"]
+    print(f"best of {args.runs}; grep is: {' '.join(GREP)} TREE")
+    for label, seconds in timings.items():
+        print(f"{label:45s} {seconds * 1000:8.1f} ms   {seconds / grep:5.2f} x grep")
+
+
+if __name__ == "__main__":
+    main()

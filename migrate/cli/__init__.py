@@ -1,0 +1,13 @@
+"""Command line: one thin module per subcommand, wired into one typer app."""
+
+from __future__ import annotations
+
+from migrate.cli import convert, rules_cmd, scan  # noqa: F401  (registers the commands)
+from migrate.cli.app import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

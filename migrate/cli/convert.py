@@ -1,0 +1,51 @@
+"""`sme-migrate convert`: WasmPlugin manifests on stdout (or in a directory), findings on stderr."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from migrate import emit
+from migrate.cli.app import app
+from migrate.cli.common import (
+    DEFAULT_TARGET,
+    ControlPlaneOpt,
+    ConvertInactiveOpt,
+    PathsArg,
+    TargetOpt,
+    build_options,
+    run,
+)
+from migrate.model import ScanReport
+from migrate.report import render
+
+
+@app.command("convert")
+def convert_command(
+    paths: PathsArg,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option("--output-dir", "-d", help="Write one file per WasmPlugin into DIR."),
+    ] = None,
+    control_plane_namespace: ControlPlaneOpt = "istio-system",
+    target_version: TargetOpt = DEFAULT_TARGET,
+    convert_inactive: ConvertInactiveOpt = False,
+) -> None:
+    """Print the WasmPlugins that replace the ServiceMeshExtensions found."""
+    options = build_options(control_plane_namespace, target_version, convert_inactive)
+    loaded, migration = run(paths, options)
+    if output_dir is not None:
+        for path in emit.write_directory(output_dir, migration.plugins):
+            typer.echo(f"wrote {path}", err=True)
+    else:
+        sys.stdout.write(emit.yaml_stream(migration.plugins))
+    report = ScanReport(migration.findings, files_scanned=loaded.files_scanned,
+                        extensions=len(migration.conversions),
+                        converted=len(migration.plugins))
+    if migration.findings:
+        sys.stderr.write(render(report, "text", color=sys.stderr.isatty()))
+    unconverted = len(migration.conversions) - len(migration.plugins)
+    raise typer.Exit(1 if unconverted else 0)

@@ -1,0 +1,80 @@
+"""Where a report goes: stdout (and nothing else there) or a file, plus the CI step summary."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TextIO
+
+from migrate.model import ScanReport, Severity
+from migrate.report import render
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_TOOL_ERROR = 2
+STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
+
+
+def exit_code(report: ScanReport, fail_on: Severity | None) -> int:
+    """1 when a kept finding is at or above `fail_on`; `None` never fails."""
+    failing = fail_on is not None and any(f.severity >= fail_on for f in report.findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def color_wanted(stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """Colour only for a person at a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return stream.isatty() and not environ.get("NO_COLOR")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Readers never see half a report, and a failed write leaves the old file in place."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(handle, 0o644)  # mkstemp's 0600 would hide the report from other CI steps
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _append_step_summary(report: ScanReport, environ: Mapping[str, str]) -> None:
+    summary_file = environ.get(STEP_SUMMARY_VARIABLE)
+    if not summary_file:
+        return
+    try:
+        with open(summary_file, "a", encoding="utf-8", newline="") as stream:
+            stream.write(render(report, "markdown", root=Path.cwd()) + "\n")
+    except OSError as error:
+        print(f"sme-migrate: cannot write the job summary {summary_file}: {error}", file=sys.stderr)
+
+
+def _deliver(text: str, output: Path | None) -> bool:
+    """Write the rendered report; False (with the reason on stderr) when it cannot be written."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return True
+    try:
+        _write_atomically(output, text)
+    except OSError as error:
+        print(f"sme-migrate: cannot write the report to {output}: {error}", file=sys.stderr)
+        return False
+    return True
+
+
+def emit_report(report: ScanReport, fmt: str, output: Path | None, fail_on: Severity | None) -> int:
+    """Write the report to stdout or `output`; return the exit code (2 if it cannot be written)."""
+    if output is not None and str(output) == "-":
+        output = None
+    color = output is None and fmt == "text" and color_wanted(sys.stdout, os.environ)
+    text = render(report, fmt, fail_on=fail_on, color=color, root=Path.cwd())
+    if not _deliver(text, output):
+        return EXIT_TOOL_ERROR
+    if fmt == "github":
+        _append_step_summary(report, os.environ)
+    return exit_code(report, fail_on)

@@ -1,0 +1,173 @@
+"""A minimal proxy-wasm host on wasmtime, to smoke-test a plugin with its migrated
+configuration: instantiate it, then call proxy_on_context_create, proxy_on_vm_start and
+proxy_on_configure as Envoy does, under fuel, memory and wall-clock limits."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import wasmtime
+
+from migrate import rules
+from migrate.model import Finding, Severity
+from migrate.modules import abi, media
+from migrate.modules.guest import Guest, define_host_functions
+
+ROOT_CONTEXT_ID = 1
+
+
+@dataclass(frozen=True)
+class SmokeLimits:
+    fuel: int = 1_000_000_000  # wasm instructions, roughly; about a second of work
+    memory_bytes: int = 256 * media.MIB
+    wall_clock_seconds: float = 5.0
+
+
+@dataclass(frozen=True)
+class SmokeResult:
+    findings: tuple[Finding, ...]
+    log: tuple[str, ...]  # what the plugin logged, "level: message"
+
+
+class _Rejected(Exception):
+    pass
+
+
+def plugin_config_bytes(plugin_config: Mapping[str, Any] | None) -> bytes:
+    """What Istio hands the plugin for a pluginConfig: compact JSON; nothing when absent."""
+    if plugin_config is None:
+        return b""
+    return json.dumps(plugin_config, separators=(",", ":"), sort_keys=True).encode()
+
+
+def smoke_test(
+    wasm: bytes,
+    configuration: bytes,
+    root_id: str = "",
+    limits: SmokeLimits = SmokeLimits(),
+    configuration_known: bool = True,
+) -> SmokeResult:
+    """Run the plugin's start-up with this configuration; report rejection, trap or runaway.
+
+    `configuration_known=False` (we were not told the plugin's configuration) makes every
+    finding a warning: the plugin may simply need a configuration we do not have.
+    """
+    engine = _limited_engine()
+    guest = Guest(configuration, root_id)
+    timer = threading.Timer(limits.wall_clock_seconds, engine.increment_epoch)
+    timer.start()
+    started = time.monotonic()
+    try:
+        _run(engine, wasm, guest, limits)
+        findings: tuple[Finding, ...] = ()
+    except _Rejected as exc:
+        findings = (rules.finding("MOD018", _with_log(str(exc), guest)),)
+    except Exception as exc:  # a trap, an exit, or a host-function failure: all are findings
+        findings = (_failure(exc, guest, time.monotonic() - started, limits),)
+    finally:
+        timer.cancel()
+    if not configuration_known:
+        findings = tuple(_as_guess(f) for f in findings)
+    return SmokeResult(findings, tuple(guest.log))
+
+
+def _as_guess(finding: Finding) -> Finding:
+    return dataclasses.replace(
+        finding,
+        severity=Severity.WARNING,
+        message=f"{finding.message} (no pluginConfig was given: it may need one)",
+    )
+
+
+def _limited_engine() -> wasmtime.Engine:
+    config = wasmtime.Config()
+    config.consume_fuel = True
+    config.epoch_interruption = True
+    return wasmtime.Engine(config)
+
+
+def _run(engine: wasmtime.Engine, wasm: bytes, guest: Guest, limits: SmokeLimits) -> None:
+    module = wasmtime.Module(engine, wasm)
+    store = wasmtime.Store(engine)
+    store.set_fuel(limits.fuel)
+    store.set_limits(memory_size=limits.memory_bytes)
+    store.set_epoch_deadline(1)
+    linker = wasmtime.Linker(engine)
+    if any(i.module in abi.WASI_MODULES for i in module.imports):
+        _define_wasi(linker, store, module, guest)
+    define_host_functions(linker, module, guest)
+    instance = linker.instantiate(store, module)
+    _lifecycle(instance.exports(store), store, guest)
+
+
+def _define_wasi(
+    linker: wasmtime.Linker, store: wasmtime.Store, module: wasmtime.Module, guest: Guest
+) -> None:
+    """wasmtime's WASI, without inherited stdout (stdout is for our output); wasi_unstable
+    maps onto the same functions as in Envoy; proc_exit is ours, to report the exit code."""
+    store.set_wasi(wasmtime.WasiConfig())
+    linker.define_wasi()
+    linker.allow_shadowing = True
+    for item in module.imports:
+        if item.module not in abi.WASI_MODULES or item.name not in abi.WASI_FUNCTIONS:
+            continue
+        name = str(item.name)
+        if name == "proc_exit":
+            # a FuncType is consumed by define_func: never share one between calls
+            proc_exit = wasmtime.FuncType([wasmtime.ValType.i32()], [])
+            linker.define_func(item.module, name, proc_exit, guest.exit)
+        elif item.module == "wasi_unstable":
+            preview1 = linker.get(store, "wasi_snapshot_preview1", name)
+            linker.define(store, "wasi_unstable", name, preview1)
+
+
+def _lifecycle(exports: Any, store: wasmtime.Store, guest: Guest) -> None:
+    for start in ("_initialize", "_start"):
+        if start in exports:
+            exports[start](store)
+            break
+    if "proxy_on_context_create" in exports:
+        exports["proxy_on_context_create"](store, ROOT_CONTEXT_ID, 0)
+    if "proxy_on_vm_start" in exports and not exports["proxy_on_vm_start"](
+        store, ROOT_CONTEXT_ID, 0
+    ):
+        raise _Rejected("refused to start (proxy_on_vm_start returned false)")
+    size = len(guest.configuration)
+    if "proxy_on_configure" in exports and not exports["proxy_on_configure"](
+        store, ROOT_CONTEXT_ID, size
+    ):
+        shown = guest.configuration[:200].decode(errors="replace") or "(empty)"
+        raise _Rejected(f"rejected the configuration {shown} (proxy_on_configure returned false)")
+
+
+def _failure(exc: Exception, guest: Guest, elapsed: float, limits: SmokeLimits) -> Finding:
+    code = getattr(exc, "trap_code", None)
+    if code == wasmtime.TrapCode.OUT_OF_FUEL:
+        why = f"ran out of its {limits.fuel:,} fuel units at start-up: it runs away"
+        return rules.finding("MOD020", _with_log(why, guest))
+    if code == wasmtime.TrapCode.INTERRUPT:
+        why = f"was stopped after {elapsed:.1f}s of wall-clock time at start-up: it runs away"
+        return rules.finding("MOD020", _with_log(why, guest))
+    if guest.exit_code is not None:
+        why = f"called proc_exit({guest.exit_code}) at start-up (an abort)"
+        return rules.finding("MOD019", _with_log(why, guest))
+    return rules.finding("MOD019", _with_log(f"trapped at start-up: {_first_line(exc)}", guest))
+
+
+def _with_log(text: str, guest: Guest) -> str:
+    last = guest.last_complaint()
+    return f"the plugin {text}" + (f"; it logged: {last}" if last else "")
+
+
+def _first_line(exc: Exception) -> str:
+    """wasmtime errors end with `Caused by: <reason>` after the backtrace: that is the news."""
+    text = str(exc)
+    _, marker, cause = text.partition("Caused by:")
+    lines = [line.strip() for line in (cause if marker else text).splitlines() if line.strip()]
+    return "; ".join(lines[:2])[:300] if lines else type(exc).__name__

@@ -1,0 +1,81 @@
+"""`repackage`: read a module (a Maistra-format image, any readable image, or a local .wasm),
+build the Istio-compatible image around it, prove it reads back as such, and push it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from migrate import rules
+from migrate.model import Finding
+from migrate.modules.api import ModuleOptions, registry_settings
+from migrate.modules.cache import BlobCache, default_cache_dir
+from migrate.modules.errors import ModuleError
+from migrate.modules.formats import ImageFormat, detect
+from migrate.modules.image import pull_image
+from migrate.modules.maistra import MaistraManifest
+from migrate.modules.manifests import Descriptor, ImageManifest, parse_document
+from migrate.modules.oci import RegistrySettings
+from migrate.modules.push import push_image
+from migrate.modules.reference import parse_reference
+from migrate.modules.repackage import BuiltImage, build_istio_image
+from migrate.modules.wasm import check_wasm
+
+
+@dataclass(frozen=True)
+class RepackageResult:
+    source: str
+    destination: str | None  # `host/repo:tag@sha256:...` when pushed
+    findings: tuple[Finding, ...]  # why nothing was pushed, or what to know about the module
+
+    @property
+    def pushed(self) -> bool:
+        return self.destination is not None
+
+
+def repackage(source: str, destination: str, options: ModuleOptions) -> RepackageResult:
+    try:
+        target = parse_reference(destination)
+        settings = registry_settings(options)
+        wasm, maistra, origin = _source_module(source, settings, options)
+        check = check_wasm(wasm)
+        if not check.valid:
+            return RepackageResult(source, None, check.findings)
+        image = build_istio_image(wasm, maistra, origin)
+        _prove_istio_reads(image, wasm)
+        digest = push_image(target, image, settings)
+    except ModuleError as exc:
+        return RepackageResult(source, None, (rules.finding(exc.rule_id, exc.message),))
+    return RepackageResult(source, f"{target}@{digest}", check.findings)
+
+
+def _source_module(
+    source: str, settings: RegistrySettings, options: ModuleOptions
+) -> tuple[bytes, MaistraManifest | None, str]:
+    path = Path(source)
+    if path.suffix == ".wasm" or path.is_file():
+        try:
+            return path.read_bytes(), None, path.name
+        except OSError as exc:
+            raise ModuleError("MOD024", f"cannot read {source}: {exc.strerror}") from None
+    cache = BlobCache((options.cache_dir or default_cache_dir()) if options.use_cache else None)
+    pulled = pull_image(parse_reference(source), settings, cache)
+    contents = pulled.contents
+    if contents.wasm is None:
+        problems = "; ".join(f.message for f in contents.findings) or "no module found"
+        raise ModuleError("MOD007", f"{source} holds no module to repackage: {problems}")
+    return contents.wasm, contents.maistra, f"{pulled.reference}@{pulled.manifest.digest}"
+
+
+def _prove_istio_reads(image: BuiltImage, wasm: bytes) -> None:
+    """Read the built image back with the same format detection a pull would use."""
+    document = parse_document(image.manifest.data, image.manifest.media_type, image.manifest.digest)
+    blobs = {image.layer.digest: image.layer.data}
+    assert isinstance(document, ImageManifest)
+
+    def read(layer: Descriptor) -> bytes:
+        return blobs[layer.digest]
+
+    contents = detect(document, read)
+    if contents.format is not ImageFormat.OCI_COMPAT or contents.wasm != wasm:
+        raise ModuleError("MOD007", "the repackaged image does not read back as an Istio image")

@@ -1,0 +1,41 @@
+"""Report formats: one module per format, all rendering the same ScanReport."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from migrate.model import ScanReport, Severity
+from migrate.report import github, json_format, junit, markdown, sarif, text, yaml_format
+from migrate.report.common import RenderOptions
+
+Renderer = Callable[[ScanReport, RenderOptions], str]
+
+_RENDERERS: Mapping[str, Renderer] = {
+    "text": text.render,
+    "json": json_format.render,
+    "yaml": yaml_format.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "junit": junit.render,
+    "markdown": markdown.render,
+}
+FORMATS: tuple[str, ...] = tuple(_RENDERERS)
+
+
+def render(
+    report: ScanReport,
+    fmt: str,
+    *,
+    fail_on: Severity | None = Severity.ERROR,
+    color: bool = False,
+    root: Path | None = None,
+) -> str:
+    """The report in one format. `root`: show absolute paths under it relative to it."""
+    renderer = _RENDERERS.get(fmt)
+    if renderer is None:
+        raise ValueError(f"unknown report format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    return renderer(report, RenderOptions(fail_on=fail_on, color=color, root=root))
+
+
+__all__ = ["FORMATS", "RenderOptions", "render"]

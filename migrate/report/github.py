@@ -1,0 +1,46 @@
+"""GitHub Actions workflow commands: one annotation per finding, then a summary line."""
+
+from __future__ import annotations
+
+from migrate.model import Finding, ScanReport, Severity
+from migrate.report.common import RenderOptions, display_path, ordered, summary_line
+from migrate.rules import catalogue
+
+_COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    """Escape a command's message the way the Actions runner unescapes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a property value: as data, plus the `:` and `,` that delimit properties."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _title(finding: Finding) -> str:
+    rule = catalogue().get(finding.rule)
+    return f"{finding.rule} {rule.title}" if rule else finding.rule
+
+
+def _properties(finding: Finding, options: RenderOptions) -> str:
+    properties: list[tuple[str, str]] = []
+    if finding.location is not None:
+        properties.append(("file", display_path(finding.location.path, options.root)))
+        if finding.location.line:
+            properties.append(("line", str(finding.location.line)))
+    properties.append(("title", _title(finding)))
+    return ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+
+
+def annotation(finding: Finding, options: RenderOptions) -> str:
+    subject = f"{finding.resource.display}: " if finding.resource else ""
+    message = escape_data(subject + finding.message)
+    return f"::{_COMMANDS[finding.severity]} {_properties(finding, options)}::{message}"
+
+
+def render(report: ScanReport, options: RenderOptions) -> str:
+    lines = [annotation(finding, options) for finding in ordered(report.findings)]
+    lines.append(f"sme-migrate: {summary_line(report)}")
+    return "\n".join(lines) + "\n"

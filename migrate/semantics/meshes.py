@@ -1,0 +1,87 @@
+"""Which mesh (control plane) each namespace belongs to, and whether extensions were enabled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from migrate.model import ControlPlane, Inventory
+from migrate.semantics.versions import MeshVersion
+
+
+@dataclass(frozen=True)
+class Mesh:
+    root: str  # the control-plane namespace, which OSSM forces to be the mesh root namespace
+    control_plane: ControlPlane | None
+    members: frozenset[str] | None  # None: no member roll in the input, membership unknown
+    extensions_enabled: bool | None  # None: unknown
+    disabled_reason: str = ""
+
+    def contains(self, namespace: str | None) -> bool | None:
+        """True/False when known; None when the input does not say."""
+        if namespace == self.root:
+            return True
+        if self.members is None or namespace is None:
+            return None
+        return namespace in self.members or "*" in self.members
+
+
+def _version_default(plane: ControlPlane) -> tuple[bool | None, str]:
+    try:
+        version = MeshVersion.parse(plane.version) if plane.version else None
+    except ValueError:
+        return None, ""
+    if version is None:
+        return None, ""
+    if version < MeshVersion(2, 1):
+        return False, f"Wasm extensions are off by default in {plane.version}"
+    if version >= MeshVersion(2, 3):
+        return False, f"{plane.version} no longer serves ServiceMeshExtensions"
+    return True, ""
+
+
+def extensions_enabled(plane: ControlPlane | None) -> tuple[bool | None, str]:
+    """`techPreview.wasmExtensions.enabled`, else the default of the control plane's version."""
+    if plane is None:
+        return None, ""
+    explicit = (plane.wasm_extensions or {}).get("enabled")
+    if isinstance(explicit, bool):
+        reason = "" if explicit else "spec.techPreview.wasmExtensions.enabled is false"
+        return explicit, reason
+    return _version_default(plane)
+
+
+def _members_by_root(inventory: Inventory) -> dict[str, set[str]]:
+    members: dict[str, set[str]] = {}
+    for roll in inventory.member_rolls:
+        members.setdefault(roll.namespace, set()).update(roll.members)
+    for member in inventory.members:
+        if member.control_plane_namespace:
+            members.setdefault(member.control_plane_namespace, set()).add(member.namespace)
+    return members
+
+
+def build_meshes(inventory: Inventory, default_root: str) -> tuple[Mesh, ...]:
+    planes: dict[str, ControlPlane] = {}
+    for plane in inventory.control_planes:
+        planes.setdefault(plane.namespace, plane)
+    rolls = {roll.namespace for roll in inventory.member_rolls}
+    members = _members_by_root(inventory)
+    roots = sorted(set(planes) | rolls) or [default_root]
+    meshes = []
+    for root in roots:
+        enabled, reason = extensions_enabled(planes.get(root))
+        known = frozenset(members.get(root, ())) if root in rolls else None
+        meshes.append(Mesh(root, planes.get(root), known, enabled, reason))
+    return tuple(meshes)
+
+
+def mesh_of(namespace: str | None, meshes: tuple[Mesh, ...], default_root: str) -> Mesh | None:
+    """The mesh a namespace belongs to; None when every mesh's membership excludes it."""
+    for mesh in meshes:
+        if mesh.contains(namespace) is True:
+            return mesh
+    unknown = [mesh for mesh in meshes if mesh.contains(namespace) is None]
+    if not unknown:
+        return None
+    preferred = [mesh for mesh in unknown if mesh.root == default_root]
+    return (preferred or unknown)[0]

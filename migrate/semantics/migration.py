@@ -1,0 +1,175 @@
+"""The whole conversion of an inventory, as a pure function: plugins plus findings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from migrate.model import Extension, Finding, Inventory, SmePhase
+from migrate.semantics import checks
+from migrate.semantics.convert import PluginPlan, field_findings, wasm_plugin
+from migrate.semantics.effective import ModuleDefaults, resolve, resolve_config
+from migrate.semantics.meshes import Mesh, build_meshes, mesh_of
+from migrate.semantics.ordering import PLUGIN_PHASE_OF, Ranked, assign_priorities
+from migrate.semantics.targets import Target, infer_target
+from migrate.semantics.versions import DEFAULT_TARGET, MeshVersion
+
+
+@dataclass(frozen=True)
+class Options:
+    control_plane_namespace: str = "istio-system"
+    target: MeshVersion = field(default_factory=lambda: MeshVersion.parse(DEFAULT_TARGET))
+    convert_inactive: bool = False
+    module_defaults: Mapping[str, ModuleDefaults] = field(default_factory=dict)  # by image
+    module_digests: Mapping[str, str] = field(default_factory=dict)  # by image, to pin
+
+
+@dataclass(frozen=True)
+class Conversion:
+    extension: Extension
+    plugin: Mapping[str, Any] | None  # None: not converted (see the findings)
+    findings: tuple[Finding, ...]
+    mesh_root: str | None = None  # set when converted, with the effective values below
+    phase: SmePhase | None = None
+    priority: int | None = None
+
+
+@dataclass(frozen=True)
+class Migration:
+    conversions: tuple[Conversion, ...]
+    findings: tuple[Finding, ...]  # every finding of the run, in a stable order
+    meshes: tuple[Mesh, ...]
+
+    @property
+    def plugins(self) -> list[Mapping[str, Any]]:
+        """The WasmPlugins, sorted by (effective) namespace and name."""
+        converted = [c for c in self.conversions if c.plugin is not None]
+        converted.sort(key=lambda c: (c.extension.namespace or "", c.extension.name))
+        return [c.plugin for c in converted if c.plugin is not None]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An extension that will be converted, with what it needs for ordering."""
+
+    index: int  # position in the inventory: unique even when two files hold the same name
+    extension: Extension
+    mesh: Mesh
+    phase: SmePhase
+    priority: int
+
+
+def _candidate(
+    index: int, extension: Extension, meshes: tuple[Mesh, ...], options: Options
+) -> tuple[Candidate | None, list[Finding]]:
+    mesh = mesh_of(extension.namespace, meshes, options.control_plane_namespace)
+    effective = resolve(extension, options.module_defaults.get(extension.image))
+    config = resolve_config(extension)
+    problems = checks.blocking_problems(extension, effective, config, mesh, options)
+    notes = checks.activity_notes(extension, mesh, options.convert_inactive)
+    if mesh is None and options.convert_inactive:
+        mesh = _fallback_mesh(meshes, options)  # outside every mesh, yet asked for
+    if problems or mesh is None or effective.phase is None or effective.priority is None:
+        return None, problems + notes
+    return Candidate(index, extension, mesh, effective.phase, effective.priority), notes
+
+
+def _fallback_mesh(meshes: tuple[Mesh, ...], options: Options) -> Mesh:
+    preferred = [m for m in meshes if m.root == options.control_plane_namespace]
+    return (preferred or list(meshes))[0]
+
+
+def _ranked(candidate: Candidate) -> Ranked:
+    ext = candidate.extension
+    return Ranked(
+        key=str(candidate.index),
+        namespace=ext.namespace,
+        name=ext.name,
+        image=ext.image,
+        phase=candidate.phase,
+        priority=candidate.priority,
+        in_root=ext.namespace == candidate.mesh.root,
+    )
+
+
+def _match_server(
+    candidate: Candidate, inventory: Inventory, options: Options
+) -> tuple[bool, list[Finding]]:
+    ext = candidate.extension
+    target, matched = infer_target(ext.namespace, ext.selector, candidate.mesh,
+                                   inventory.workloads)
+    if not options.target.applies_to_outbound or target is Target.GATEWAYS:
+        return False, []
+    if target is Target.SIDECARS and options.target.supports_match:
+        return True, []
+    return False, [checks.direction_finding(ext, target, matched, options.target)]
+
+
+def _plan(
+    candidate: Candidate, priority: int, inventory: Inventory, options: Options
+) -> tuple[PluginPlan, list[Finding]]:
+    ext = candidate.extension
+    match_server, notes = _match_server(candidate, inventory, options)
+    plan = PluginPlan(
+        sme_phase=candidate.phase,
+        phase=PLUGIN_PHASE_OF[candidate.phase],
+        priority=priority,
+        match_server=match_server,
+        sha256=ext.container_sha256 or options.module_digests.get(ext.image),
+        config=resolve_config(ext),
+    )
+    return plan, notes
+
+
+def _convert_mesh(
+    candidates: Sequence[Candidate], inventory: Inventory, options: Options
+) -> dict[int, Conversion]:
+    assignment = assign_priorities([_ranked(c) for c in candidates])
+    conversions = {}
+    for candidate in candidates:
+        ext = candidate.extension
+        priority = assignment.priorities[str(candidate.index)]
+        plan, found = _plan(candidate, priority, inventory, options)
+        found += field_findings(ext, plan)
+        if priority != candidate.priority:
+            found.append(checks.renumbered_finding(ext, candidate.priority, priority))
+        conversions[candidate.index] = Conversion(
+            ext, wasm_plugin(ext, plan), tuple(found),
+            candidate.mesh.root, candidate.phase, candidate.priority)
+    return conversions
+
+
+def migrate(inventory: Inventory, options: Options) -> Migration:
+    meshes = build_meshes(inventory, options.control_plane_namespace)
+    notes: list[list[Finding]] = []
+    by_mesh: dict[str, list[Candidate]] = {}
+    for index, extension in enumerate(inventory.extensions):
+        candidate, found = _candidate(index, extension, meshes, options)
+        notes.append(found)
+        if candidate is not None:
+            by_mesh.setdefault(candidate.mesh.root, []).append(candidate)
+    converted: dict[int, Conversion] = {}
+    for candidates in by_mesh.values():
+        converted.update(_convert_mesh(candidates, inventory, options))
+    conversions = tuple(
+        _merge(ext, notes[i], converted.get(i)) for i, ext in enumerate(inventory.extensions)
+    )
+    findings = checks.run_level_findings(inventory, meshes, conversions, options)
+    return Migration(conversions, _sorted(findings), meshes)
+
+
+def _merge(extension: Extension, notes: list[Finding], converted: Conversion | None) -> Conversion:
+    if converted is None:
+        return Conversion(extension, None, tuple(notes))
+    return Conversion(extension, converted.plugin, tuple(notes) + converted.findings,
+                      converted.mesh_root, converted.phase, converted.priority)
+
+
+def _sorted(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    def key(f: Finding) -> tuple[str, int, str, str]:
+        loc = f.location
+        name = f.resource.display if f.resource else ""
+        return (loc.path if loc else "", (loc.line or 0) if loc else 0, f.rule, name)
+
+    return tuple(sorted(dict.fromkeys(findings), key=key))

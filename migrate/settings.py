@@ -1,0 +1,86 @@
+"""The `.sme-migrate.yaml` config file: where it is found and what it may hold.
+
+```yaml
+ignore:
+  - SME017                      # every finding of a rule (id or name)
+  - SME001=legacy-*/*           # the --ignore syntax: RULE=namespace/name, globs allowed
+  - rule: no-config             # the same as a mapping; `reason` is for the humans
+    namespace: bookinfo
+    name: ratings-*
+    reason: the plugin treats an empty configuration like null
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONFIG_NAME = ".sme-migrate.yaml"
+_TOP_LEVEL_KEYS = frozenset({"ignore"})
+_IGNORE_KEYS = frozenset({"rule", "namespace", "name", "reason"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    source: Path
+    ignore: tuple[str, ...] = ()  # entries in --ignore syntax
+
+
+def config_files(config_path: Path | None, scan_roots: Sequence[str]) -> tuple[Path, ...]:
+    """--config when given; else the config file of each scanned directory.
+
+    When no scanned root is a directory (files handed over by pre-commit, or stdin), the
+    current directory's config applies: that is the repository being checked.
+    """
+    if config_path is not None:
+        return (config_path,)
+    directories = [Path(root) for root in scan_roots if root != "-" and Path(root).is_dir()]
+    candidates = [d / CONFIG_NAME for d in directories] if directories else [Path(CONFIG_NAME)]
+    found = {path.resolve(): path for path in candidates if path.is_file()}
+    return tuple(found.values())
+
+
+def load_settings(path: Path) -> Settings:
+    """The config file's settings; ValueError naming the file and the problem otherwise."""
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ValueError(f"cannot read config file {path}: {error.strerror or error}") from error
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ValueError(f"config file {path} is not valid YAML: {error}") from error
+    return _settings(path, content)
+
+
+def _settings(path: Path, content: Any) -> Settings:
+    if content is None:
+        return Settings(path)
+    if not isinstance(content, Mapping):
+        raise ValueError(f"config file {path}: expected a mapping with the key `ignore`")
+    unknown = sorted(str(key) for key in content if key not in _TOP_LEVEL_KEYS)
+    if unknown:
+        raise ValueError(f"config file {path}: unknown key {unknown[0]!r} (known: ignore)")
+    entries = content.get("ignore") or []
+    if not isinstance(entries, list):
+        raise ValueError(f"config file {path}: `ignore` must be a list")
+    return Settings(path, tuple(_ignore_spec(path, entry) for entry in entries))
+
+
+def _ignore_spec(path: Path, entry: Any) -> str:
+    if isinstance(entry, str):
+        return entry
+    if not isinstance(entry, Mapping) or not isinstance(entry.get("rule"), str):
+        raise ValueError(
+            f"config file {path}: each `ignore` entry is RULE, RULE=namespace/name, "
+            f"or a mapping with `rule` (and optionally `namespace`, `name`); got {entry!r}"
+        )
+    unknown = sorted(str(key) for key in entry if key not in _IGNORE_KEYS)
+    if unknown:
+        raise ValueError(f"config file {path}: unknown key {unknown[0]!r} in an `ignore` entry")
+    if "namespace" not in entry and "name" not in entry:
+        return str(entry["rule"])
+    return f"{entry['rule']}={entry.get('namespace', '*')}/{entry.get('name', '*')}"

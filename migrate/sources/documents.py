@@ -1,0 +1,160 @@
+"""The bytes of one file to Resources: decoding, YAML/JSON documents, `kind: List` expansion.
+
+Pure: no I/O. Anything that cannot be parsed raises `Unparsable` with a reason and a line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import yaml
+
+from migrate.model import Location, Resource
+from migrate.sources import unparsable
+from migrate.sources.sniff import first_mention
+from migrate.sources.unparsable import Unparsable
+from migrate.sources.yamlnodes import (
+    FastLoader,
+    SafePythonLoader,
+    check_expansion,
+    first_line,
+    key_lines,
+    to_value,
+)
+
+UTF8_BOM = b"\xef\xbb\xbf"
+# libyaml composes recursively in C and overflows the stack (a crash, not an exception) somewhere
+# past 20,000 levels; files that might nest beyond this bound go to the pure Python parser.
+FAST_NESTING_BOUND = 2000
+_LINE_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+Constructor = yaml.constructor.SafeConstructor
+
+
+def parse_resources(data: bytes, path: str) -> tuple[Resource, ...]:
+    """Every Kubernetes object in the file, `*List` items expanded; raises Unparsable."""
+    return parse_text(decode(data), path)
+
+
+def parse_text(text: str, path: str) -> tuple[Resource, ...]:
+    try:
+        return tuple(_yaml_resources(text, path))
+    except Unparsable as problem:
+        return _json_resources(text, path, problem)
+
+
+def decode(data: bytes) -> str:
+    """The text of a file that should be UTF-8 (a BOM is fine); raises Unparsable."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise unparsable.utf16()
+    if b"\0" in data:
+        raise unparsable.binary(unparsable.line_at(data, first_mention(data, len(data))))
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise unparsable.not_utf8(data, error.start) from None
+
+
+def _yaml_resources(text: str, path: str) -> Iterator[Resource]:
+    try:
+        for document, (node, loader) in enumerate(_documents(text)):
+            if "*" in text:  # only aliases can make a tree larger than its text
+                check_expansion(node)
+            yield from _resources_of(node, loader, Location(path, None, document))
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_error(error) from None
+    except yaml.reader.ReaderError as error:
+        line = unparsable.text_line_at(text, error.position)
+        reason = f"not valid YAML: {error.reason} (#x{error.character:04x})"
+        raise Unparsable(reason, line) from None
+    except yaml.YAMLError as error:
+        raise Unparsable(f"not valid YAML: {error}") from None
+    except RecursionError:
+        raise Unparsable("nested too deeply to parse") from None
+
+
+def _documents(text: str) -> Iterator[tuple[yaml.Node, Constructor]]:
+    fast = _nesting_bound(text) <= FAST_NESTING_BOUND
+    loader = FastLoader(text) if fast else SafePythonLoader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                yield node, loader
+    finally:
+        loader.dispose()
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound of how deep the file nests: flow brackets plus block indentation."""
+    brackets = text.count("[") + text.count("{")
+    if brackets > FAST_NESTING_BOUND:
+        return brackets
+    return brackets + 2 * max(map(len, _LINE_PREFIX.findall(text)), default=0)
+
+
+def _syntax_error(error: yaml.MarkedYAMLError) -> Unparsable:
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or error.context or "syntax error"
+    if mark is None:
+        return Unparsable(f"not valid YAML: {problem}")
+    where = f"line {mark.line + 1}, column {mark.column + 1}"
+    context = f" {error.context}" if error.context and error.problem else ""
+    return Unparsable(f"not valid YAML: {problem}{context} ({where})", mark.line + 1)
+
+
+def _resources_of(node: yaml.Node, loader: Constructor, where: Location) -> Iterator[Resource]:
+    """The resource of one document, or the items of a `*List`; nothing for a non-mapping."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    items = _list_items(node)
+    if items is None:
+        yield _resource(node, loader, where)
+        return
+    for item in items.value:
+        if isinstance(item, yaml.MappingNode):
+            yield _resource(item, loader, where)
+
+
+def _resource(node: yaml.MappingNode, loader: Constructor, where: Location) -> Resource:
+    location = Location(where.path, first_line(node), where.document)
+    return Resource(to_value(node, loader), location, key_lines(node, loader))
+
+
+def _list_items(node: yaml.MappingNode) -> yaml.SequenceNode | None:
+    kind, items = _child(node, "kind"), _child(node, "items")
+    is_list = isinstance(kind, yaml.ScalarNode) and str(kind.value).endswith("List")
+    return items if is_list and isinstance(items, yaml.SequenceNode) else None
+
+
+def _child(node: yaml.MappingNode, key: str) -> yaml.Node | None:
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return value_node  # type: ignore[no-any-return]
+    return None
+
+
+def _json_resources(text: str, path: str, problem: Unparsable) -> tuple[Resource, ...]:
+    """JSON that YAML 1.1 rejects (rare): the object without key lines; else the YAML error."""
+    start = len(text) - len(text.lstrip())
+    if not text.startswith("{", start):
+        raise problem
+    try:
+        body = json.loads(text)
+    except (ValueError, RecursionError):
+        raise problem from None
+    location = Location(path, unparsable.text_line_at(text, start), 0)
+    return tuple(_json_objects(body, location))
+
+
+def _json_objects(body: dict[str, object], location: Location) -> Iterator[Resource]:
+    items = body.get("items")
+    if not (str(body.get("kind", "")).endswith("List") and isinstance(items, list)):
+        yield Resource(body, location)
+        return
+    for item in items:
+        if isinstance(item, dict):
+            yield Resource(item, location)

@@ -1,0 +1,155 @@
+"""The file source: paths and stdin to Resources, plus findings for what could not be read."""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import logging
+import os
+import sys
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from migrate import rules
+from migrate.model import Finding, Location, Resource
+from migrate.sources.documents import decode, parse_text
+from migrate.sources.helm import TEMPLATE_OPEN, as_template_problem, in_chart_templates
+from migrate.sources.kustomize import NamespaceHints
+from migrate.sources.pool import sniff_all
+from migrate.sources.sniff import INTEREST_KINDS, STDIN, Reader, Sniffed, Verdict, sniff_stdin
+from migrate.sources.unparsable import Unparsable
+from migrate.sources.walk import Unreadable, Walked, walk
+
+__all__ = ["INTEREST_KINDS", "WORKLOAD_KINDS", "SourceScan", "read_paths", "read_workloads"]
+
+STDIN_ARGUMENT = "-"
+WORKLOAD_KINDS = frozenset(
+    {
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "ReplicaSet",
+        "ReplicationController",
+        "Job",
+        "CronJob",
+        "Pod",
+        "DeploymentConfig",
+    }
+)
+UNPARSABLE_FILE = "SME013"
+UNREADABLE_FILE = "SME021"
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SourceScan:
+    resources: tuple[Resource, ...]  # every object of the files that mention an interest kind
+    findings: tuple[Finding, ...]  # SME013 unparsable-file / SME021 unreadable-file
+    files_scanned: int  # files looked at (after ignore rules), stdin included
+    workload_files: tuple[str, ...]  # unparsed manifests that look like they hold pod templates
+
+
+def read_paths(paths: Sequence[str], stdin: BinaryIO | None = None) -> SourceScan:
+    """Scan files, directories (recursively) and `-` (stdin); raises FileNotFoundError first
+    for a path that does not exist."""
+    for path in paths:
+        if path != STDIN_ARGUMENT and not os.path.lexists(path):
+            raise FileNotFoundError(errno.ENOENT, "no such file or directory", path)
+    walked = _walk_all([path for path in paths if path != STDIN_ARGUMENT])
+    explicit = frozenset(path for path in paths if path != STDIN_ARGUMENT)
+    sniffed = sniff_all(walked.files, explicit)
+    if STDIN_ARGUMENT in paths:
+        sniffed[:0] = filter(None, [sniff_stdin((stdin or sys.stdin.buffer).read())])
+    return _scan_of(walked, sniffed, STDIN_ARGUMENT in paths)
+
+
+def read_workloads(paths: Sequence[str], needles: Collection[bytes]) -> tuple[Resource, ...]:
+    """Parse only the workload files whose bytes contain at least one needle; parse errors here
+    are silently ignored (logged at debug). Returns the pod-bearing objects (WORKLOAD_KINDS)."""
+    reader = Reader()
+    found: list[Resource] = []
+    for path in paths:
+        try:
+            data = reader.read_if_contains(path, needles)
+            if data is not None:
+                found.extend(r for r in _parse(path, data) if r.kind in WORKLOAD_KINDS)
+        except (OSError, Unparsable) as error:
+            _log.debug("skipping workload file %s: %s", path, error)
+    return _with_namespace_hints(found)
+
+
+def _walk_all(roots: Sequence[str]) -> Walked:
+    if len(roots) == 1:
+        return walk(roots[0])  # already sorted
+    files: set[str] = set()
+    unreadable: list[Unreadable] = []
+    for root in roots:
+        walked = walk(root)
+        files.update(walked.files)
+        unreadable.extend(walked.unreadable)
+    return Walked(tuple(sorted(files)), tuple(unreadable))
+
+
+def _scan_of(walked: Walked, sniffed: list[Sniffed], with_stdin: bool) -> SourceScan:
+    resources: list[Resource] = []
+    findings = [_unreadable_finding(entry.path, entry.error) for entry in walked.unreadable]
+    for found in sniffed:
+        if found.verdict is Verdict.PARSE:
+            parsed, problems = _parse_or_report(found)
+            resources.extend(parsed)
+            findings.extend(problems)
+        elif found.verdict is Verdict.UNREADABLE:
+            findings.append(_unreadable_finding(found.path, found.reason))
+        elif found.verdict is Verdict.UNPARSABLE:
+            findings.append(_unparsable_finding(found.path, Unparsable(found.reason, found.line)))
+    return SourceScan(
+        resources=_with_namespace_hints(resources),
+        findings=tuple(sorted(findings, key=_finding_order)),
+        files_scanned=len(walked.files) + int(with_stdin),
+        workload_files=tuple(f.path for f in sniffed if f.verdict is Verdict.WORKLOAD),
+    )
+
+
+def _parse_or_report(sniffed: Sniffed) -> tuple[tuple[Resource, ...], tuple[Finding, ...]]:
+    try:
+        return _parse(sniffed.path, sniffed.data), ()
+    except Unparsable as problem:
+        return (), (_unparsable_finding(sniffed.path, problem),)
+
+
+def _parse(path: str, data: bytes) -> tuple[Resource, ...]:
+    """The resources of one file; raises Unparsable, and says "render it first" for templates."""
+    text = decode(data)
+    try:
+        resources = parse_text(text, path)
+    except Unparsable as problem:
+        raise as_template_problem(text) or problem from None
+    if TEMPLATE_OPEN in text and path != STDIN and in_chart_templates(path):
+        raise as_template_problem(text) or Unparsable("a Helm template")
+    return resources
+
+
+def _unparsable_finding(path: str, problem: Unparsable) -> Finding:
+    return rules.finding(UNPARSABLE_FILE, problem.reason, location=Location(path, problem.line))
+
+
+def _unreadable_finding(path: str, reason: str) -> Finding:
+    return rules.finding(UNREADABLE_FILE, f"cannot be read: {reason}", location=Location(path))
+
+
+def _finding_order(finding: Finding) -> tuple[bool, str, int]:
+    location = finding.location or Location("")
+    return location.path != STDIN, location.path, location.line or 0
+
+
+def _with_namespace_hints(resources: Iterable[Resource]) -> tuple[Resource, ...]:
+    hints = NamespaceHints()
+    return tuple(_hinted(resource, hints) for resource in resources)
+
+
+def _hinted(resource: Resource, hints: NamespaceHints) -> Resource:
+    location = resource.location
+    if location is None or location.path == STDIN or resource.metadata.get("namespace"):
+        return resource
+    return dataclasses.replace(resource, namespace_hint=hints.namespace_for(location.path))

@@ -1,0 +1,44 @@
+"""Sniff many files in order: on one thread while the page cache answers, on many when it does not.
+
+Measured on a 20,000-file tree: with the files cached, threads only add GIL hand-offs (slower);
+with a cold cache, 16 threads keep the disk busy and read 3 to 4 times faster. So chunks are read
+on the calling thread until one chunk shows the disk is slow, then the rest goes to a pool.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from migrate.sources.sniff import Reader, Sniffed
+
+CHUNK_FILES = 256
+COLD_SECONDS_PER_FILE = 50e-6  # a cached small file takes about 10 µs
+THREADS = 16
+
+
+def sniff_all(paths: Sequence[str], explicit: frozenset[str] = frozenset()) -> list[Sniffed]:
+    """What to do with each file (files of no interest left out), in the order of `paths`."""
+    found: list[Sniffed] = []
+    for start in range(0, len(paths), CHUNK_FILES):
+        chunk = paths[start : start + CHUNK_FILES]
+        began = time.perf_counter()
+        found.extend(_sniff_chunk(chunk, explicit))
+        if time.perf_counter() - began > COLD_SECONDS_PER_FILE * len(chunk):
+            found.extend(_sniff_in_pool(paths[start + CHUNK_FILES :], explicit))
+            break
+    return found
+
+
+def _sniff_chunk(paths: Sequence[str], explicit: frozenset[str]) -> list[Sniffed]:
+    reader = Reader()
+    sniffed = (reader.sniff(path, as_manifest=path in explicit) for path in paths)
+    return [found for found in sniffed if found]
+
+
+def _sniff_in_pool(paths: Sequence[str], explicit: frozenset[str]) -> list[Sniffed]:
+    chunks = [paths[start : start + CHUNK_FILES] for start in range(0, len(paths), CHUNK_FILES)]
+    with ThreadPoolExecutor(THREADS, thread_name_prefix="sniff") as pool:
+        results = pool.map(lambda chunk: _sniff_chunk(chunk, explicit), chunks)
+        return [found for chunk_found in results for found in chunk_found]

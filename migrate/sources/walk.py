@@ -1,0 +1,130 @@
+"""List the files under a path a user names, skipping `.git/` and whatever git ignores.
+
+Directory symlinks are never followed: they can loop (`loop -> ..`), and git does not follow
+them either, so a git work tree and a plain directory are walked the same way. File symlinks are
+listed; reading them later reports loops and broken links.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+
+GIT_DIR = ".git"
+_GIT_UNREADABLE = re.compile(r"could not open directory '(.*)': (.*)$")
+_GITLINK_MODE = b"160000"
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    path: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Walked:
+    files: tuple[str, ...]
+    unreadable: tuple[Unreadable, ...] = ()
+
+    def __add__(self, other: Walked) -> Walked:
+        return Walked(self.files + other.files, self.unreadable + other.unreadable)
+
+
+def walk(root: str) -> Walked:
+    """The files under `root` (itself when it is not a directory), sorted."""
+    if not os.path.isdir(root):
+        return Walked((root,))
+    walked = _git_walk(root) or _plain_walk(root)
+    return Walked(tuple(sorted(set(walked.files))), walked.unreadable)
+
+
+def _prefix(directory: str) -> str:
+    """What to put before a name to get a path inside `directory` ("" for ".")."""
+    if directory in ("", "."):
+        return ""
+    return directory if directory.endswith("/") else directory + "/"
+
+
+def _git(root: str, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+    try:
+        return subprocess.run(["git", "-C", root, *args], capture_output=True, check=False)
+    except OSError:  # git is not installed: every directory is a plain one
+        return None
+
+
+def _git_walk(root: str) -> Walked | None:
+    """The files git would consider in `root`'s work tree; None when `root` is not in one."""
+    listing = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    if listing is None or listing.returncode != 0 or _git_ignores(root):
+        return None
+    names = [os.fsdecode(name) for name in listing.stdout.split(b"\0") if name]
+    if ".gitmodules" in names:
+        names.extend(f"{path}/" for path in _submodules(root))
+    prefix = _prefix(root)
+    walked = Walked(
+        tuple(prefix + name for name in names if not name.endswith("/")),
+        _git_unreadable(prefix, listing.stderr),
+    )
+    for nested in (name for name in names if name.endswith("/")):  # another work tree
+        walked += walk(prefix + nested.rstrip("/"))
+    return walked
+
+
+def _git_ignores(root: str) -> bool:
+    """A directory the user names explicitly is scanned even when git ignores it."""
+    checked = _git(root, "check-ignore", "-q", ".")
+    return checked is not None and checked.returncode == 0
+
+
+def _submodules(root: str) -> list[str]:
+    staged = _git(root, "ls-files", "-z", "--stage")
+    if staged is None:
+        return []
+    entries = (entry.split(b"\t", 1) for entry in staged.stdout.split(b"\0") if b"\t" in entry)
+    return [os.fsdecode(path) for info, path in entries if info.startswith(_GITLINK_MODE)]
+
+
+def _git_unreadable(prefix: str, stderr: bytes) -> tuple[Unreadable, ...]:
+    lines = os.fsdecode(stderr).splitlines()
+    found = (match for match in map(_GIT_UNREADABLE.search, lines) if match)
+    return tuple(Unreadable(prefix + match[1].rstrip("/"), match[2]) for match in found)
+
+
+def _plain_walk(root: str) -> Walked:
+    files: list[str] = []
+    unreadable: list[Unreadable] = []
+    pending = [root]
+    while pending:
+        directory = pending.pop()
+        try:
+            listed, subdirectories, is_work_tree = _scan_directory(directory)
+        except OSError as error:
+            unreadable.append(Unreadable(directory, error.strerror or str(error)))
+            continue
+        if is_work_tree and directory != root:  # it has its own ignore rules
+            nested = walk(directory)
+            files.extend(nested.files)
+            unreadable.extend(nested.unreadable)
+            continue
+        files.extend(listed)
+        pending.extend(subdirectories)
+    return Walked(tuple(files), tuple(unreadable))
+
+
+def _scan_directory(directory: str) -> tuple[list[str], list[str], bool]:
+    """The files and subdirectories of `directory`, and whether it is a git work tree."""
+    prefix = _prefix(directory)
+    files: list[str] = []
+    subdirectories: list[str] = []
+    is_work_tree = False
+    with os.scandir(directory or ".") as entries:
+        for entry in entries:
+            if entry.name == GIT_DIR:
+                is_work_tree = True
+            elif entry.is_dir(follow_symlinks=False):
+                subdirectories.append(prefix + entry.name)
+            elif entry.is_file(follow_symlinks=False) or entry.is_symlink():
+                files.append(prefix + entry.name)
+    return files, subdirectories, is_work_tree

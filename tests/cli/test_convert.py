@@ -1,0 +1,67 @@
+"""Golden conversions: testdata/convert/<case>/input.* -> expected.yaml (+ findings, exit code)."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.support.cli import sme_migrate
+from tests.support.crd import wasmplugin_validator
+
+CASES = Path(__file__).resolve().parents[2] / "testdata" / "convert"
+
+
+def case_input(case: Path) -> str:
+    (found,) = case.glob("input.*")
+    return str(found)
+
+
+def case_args(case: Path) -> list[str]:
+    args = case / "args"
+    return args.read_text().split() if args.exists() else []
+
+
+@pytest.mark.parametrize("case", sorted(CASES.iterdir()), ids=lambda p: p.name)
+def test_golden_conversion(case: Path) -> None:
+    outcome = sme_migrate("convert", case_input(case), *case_args(case))
+    assert outcome.stdout == (case / "expected.yaml").read_text()
+    exit_file = case / "exit-code"
+    assert outcome.exit_code == (int(exit_file.read_text()) if exit_file.exists() else 0)
+
+
+@pytest.mark.parametrize("case", sorted(CASES.iterdir()), ids=lambda p: p.name)
+def test_golden_findings(case: Path) -> None:
+    outcome = sme_migrate("scan", case_input(case), *case_args(case), "--format", "json",
+                          "--fail-on", "never")
+    found = set()
+    for finding in outcome.json()["findings"]:
+        resource = finding["resource"]
+        where = f"{resource['namespace'] or '-'}/{resource['name']}" if resource else "-"
+        found.add(f"{finding['rule']} {where}")
+    assert found == set((case / "expected-findings.txt").read_text().splitlines())
+
+
+@pytest.mark.parametrize("case", sorted(CASES.iterdir()), ids=lambda p: p.name)
+def test_every_emitted_plugin_is_valid_against_the_istio_crd(case: Path) -> None:
+    validator = wasmplugin_validator()
+    plugins = list(yaml.safe_load_all((case / "expected.yaml").read_text()))
+    assert plugins
+    assert {p["metadata"]["name"]: validator.errors(p) for p in plugins} == {
+        p["metadata"]["name"]: [] for p in plugins}
+
+
+def test_output_dir_writes_one_valid_file_per_plugin(tmp_path: Path) -> None:
+    outcome = sme_migrate("convert", case_input(CASES / "sidecars-and-gateways"),
+                          "--output-dir", str(tmp_path / "out"))
+    assert outcome.exit_code == 0 and outcome.stdout == ""
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == ["istio-system.edge-waf.wasmplugin.yaml", "shop.cart-audit.wasmplugin.yaml"]
+    for path in (tmp_path / "out").iterdir():
+        assert wasmplugin_validator().errors(yaml.safe_load(path.read_text())) == []
+
+
+def test_findings_go_to_stderr_and_stdout_stays_parseable() -> None:
+    outcome = sme_migrate("convert", case_input(CASES / "v1alpha1-configs"))
+    assert "SME002" in outcome.stderr and "SME002" not in outcome.stdout
+    assert [d["metadata"]["name"] for d in yaml.safe_load_all(outcome.stdout)] == [
+        "json-config", "yaml-config"]

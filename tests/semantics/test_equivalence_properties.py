@@ -1,0 +1,204 @@
+"""Random meshes: the converted WasmPlugins run, for every workload, what Maistra ran.
+
+The chains are compared here with the simulators directly, on workloads drawn by hypothesis and
+SMEs read from the generated input: nothing from `verify.py` or `meshchecks.py` is reused for
+that, so a bug in the product's own equivalence check cannot hide a bug in the conversion. The
+negative controls at the end show that the product's check does fail when the order is broken.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from migrate.model import Inventory, Labels
+from migrate.semantics.chain import SimPlugin, SimWorkload, istio_chain, maistra_chain
+from migrate.semantics.meshchecks import equivalence_findings
+from migrate.semantics.migration import Conversion, Migration, Options, migrate
+from migrate.semantics.versions import MeshVersion
+from tests.semantics.strategies import (
+    INT32_MAX,
+    INT32_MIN,
+    MeshCase,
+    meshes,
+    probe_sidecars,
+)
+from tests.support.meshes import as_inventory, plugin_id, sim_plugin, sme
+
+VERSIONS = tuple(MeshVersion.parse(v) for v in ("2.4", "2.5", "2.6"))
+PROPERTY = settings(max_examples=150, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+CONTROL = settings(PROPERTY, max_examples=60)
+
+
+def run(case: MeshCase, version: MeshVersion, bodies: Sequence[Any] | None = None) -> Migration:
+    inventory = as_inventory(case.bodies() if bodies is None else bodies)
+    return migrate(inventory, Options(control_plane_namespace=case.root, target=version))
+
+
+def sme020(migration: Migration) -> list[str]:
+    return [f.message for f in migration.findings if f.rule == "SME020"]
+
+
+def by_id(plugins: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return sorted(plugins, key=plugin_id)
+
+
+@PROPERTY
+@given(case=meshes())
+def test_no_equivalence_violation_is_reported(case: MeshCase) -> None:
+    for version in VERSIONS:
+        assert sme020(run(case, version)) == []
+
+
+@PROPERTY
+@given(case=meshes())
+def test_exactly_the_extensions_maistra_ran_are_converted(case: MeshCase) -> None:
+    converted = {plugin_id(p) for p in run(case, VERSIONS[-1]).plugins}
+    assert converted == {e.id for e in case.active()}
+
+
+def assert_same_chains(
+    workloads: Sequence[SimWorkload], case: MeshCase, plugins: list[SimPlugin],
+    version: MeshVersion,
+) -> None:
+    extensions = [e.simulated() for e in case.active()]
+    for workload in workloads:
+        maistra = maistra_chain(workload, extensions, case.root)
+        assert maistra_chain(workload, extensions[::-1], case.root) == maistra, "input broken"
+        for created in (plugins, plugins[::-1]):
+            istio = istio_chain(workload, created, case.root, version)
+            assert istio == maistra, f"{workload.display} on OSSM {version}"
+
+
+@PROPERTY
+@given(case=meshes(), data=st.data())
+def test_every_workload_runs_the_same_plugins_in_the_same_order(
+    case: MeshCase, data: st.DataObject
+) -> None:
+    probes = data.draw(st.lists(probe_sidecars(case), min_size=1, max_size=8))
+    workloads = [*probes, *case.known_gateways()]
+    for version in VERSIONS:
+        plugins = [sim_plugin(p) for p in by_id(run(case, version).plugins)]
+        assert_same_chains(workloads, case, plugins, version)
+
+
+@PROPERTY
+@given(case=meshes())
+def test_priorities_are_distinct_int32_inside_each_phase(case: MeshCase) -> None:
+    specs = [p["spec"] for p in run(case, VERSIONS[-1]).plugins]
+    for phase in {spec["phase"] for spec in specs}:
+        values = [spec["priority"] for spec in specs if spec["phase"] == phase]
+        assert len(set(values)) == len(values), f"tie in {phase}: {values}"
+        assert all(isinstance(v, int) and INT32_MIN < v <= INT32_MAX for v in values)
+
+
+@PROPERTY
+@given(case=meshes(), seed=st.randoms(use_true_random=False))
+def test_same_input_in_any_order_gives_identical_plugins(
+    case: MeshCase, seed: random.Random
+) -> None:
+    bodies = case.bodies()
+    first = run(case, VERSIONS[-1], bodies).plugins
+    assert run(case, VERSIONS[-1], bodies).plugins == first
+    shuffled = seed.sample(bodies, len(bodies))
+    assert by_id(run(case, VERSIONS[-1], shuffled).plugins) == by_id(first)
+
+
+# --- negative controls: the product's check can fail ---------------------------------------------
+
+
+def _compatible(a: Labels, b: Labels) -> bool:
+    left = dict(a)
+    return all(left.get(key, value) == value for key, value in b)
+
+
+def _seen_together(a: Mapping[str, Any], b: Mapping[str, Any], root: str) -> bool:
+    spaces = {a["metadata"]["namespace"], b["metadata"]["namespace"]}
+    same_scope = root in spaces or len(spaces) == 1
+    selectors = [tuple(sorted((p["spec"].get("selector") or {}).get("matchLabels", {}).items()))
+                 for p in (a, b)]
+    return (a["spec"]["phase"] == b["spec"]["phase"] and same_scope
+            and _compatible(*selectors))
+
+
+def _with_priorities(
+    conversions: Sequence[Conversion], new: Mapping[str, int]
+) -> list[Conversion]:
+    tampered = []
+    for conversion in conversions:
+        if conversion.plugin is not None and plugin_id(conversion.plugin) in new:
+            plugin = copy.deepcopy(dict(conversion.plugin))
+            plugin["spec"]["priority"] = new[plugin_id(plugin)]
+            conversion = dataclasses.replace(conversion, plugin=plugin)
+        tampered.append(conversion)
+    return tampered
+
+
+def _check(inventory: Inventory, migration: Migration, conversions: Sequence[Conversion],
+           version: MeshVersion, root: str) -> list[str]:
+    options = Options(control_plane_namespace=root, target=version)
+    found = equivalence_findings(inventory, migration.meshes, conversions, options)
+    return [f.message for f in found if f.rule == "SME020"]
+
+
+@CONTROL
+@given(case=meshes(), data=st.data())
+def test_swapping_two_priorities_a_workload_sees_together_is_reported(
+    case: MeshCase, data: st.DataObject
+) -> None:
+    inventory = as_inventory(case.bodies())
+    migration = migrate(inventory, Options(control_plane_namespace=case.root))
+    plugins = by_id(migration.plugins)
+    pairs = [(a, b) for i, a in enumerate(plugins) for b in plugins[i + 1:]
+             if _seen_together(a, b, case.root)]
+    event("co-visible pair" if pairs else "no co-visible pair")
+    if not pairs:
+        return
+    a, b = data.draw(st.sampled_from(pairs))
+    swapped = {plugin_id(a): b["spec"]["priority"], plugin_id(b): a["spec"]["priority"]}
+    for version in VERSIONS:
+        tampered = _with_priorities(migration.conversions, swapped)
+        assert _check(inventory, migration, tampered, version, case.root), "swap not caught"
+
+
+ACCEPTANCE = [sme("post-authn", "istio-system", phase="PostAuthN", priority=10),
+              sme("pre-authz", "bookinfo", phase="PreAuthZ", priority=100,
+                  selector={"app": "web"})]
+SAME_NAMESPACE = [sme("first", "bookinfo", phase="PreStats", priority=2),
+                  sme("second", "bookinfo", phase="PreStats", priority=1)]
+
+
+def test_control_the_untouched_acceptance_mesh_is_equivalent() -> None:
+    inventory = as_inventory(ACCEPTANCE)
+    migration = migrate(inventory, Options())
+    assert _check(inventory, migration, migration.conversions, VERSIONS[-1], "istio-system") == []
+
+
+def test_control_swapped_authz_priorities_are_reported_for_the_workload() -> None:
+    inventory = as_inventory(ACCEPTANCE)
+    migration = migrate(inventory, Options())
+    specs = {plugin_id(p): p["spec"]["priority"] for p in migration.plugins}
+    swapped = {"istio-system/post-authn": specs["bookinfo/pre-authz"],
+               "bookinfo/pre-authz": specs["istio-system/post-authn"]}
+    tampered = _with_priorities(migration.conversions, swapped)
+    messages = _check(inventory, migration, tampered, VERSIONS[-1], "istio-system")
+    assert messages, "the swap was not caught"
+    assert all("bookinfo" in m and "app=web" in m for m in messages)
+
+
+def test_control_a_priority_tie_is_reported_because_creation_time_would_decide() -> None:
+    inventory = as_inventory(SAME_NAMESPACE)
+    migration = migrate(inventory, Options())
+    assert _check(inventory, migration, migration.conversions, VERSIONS[-1], "istio-system") == []
+    tied = {"bookinfo/first": 7, "bookinfo/second": 7}
+    tampered = _with_priorities(migration.conversions, tied)
+    for version in VERSIONS:
+        messages = _check(inventory, migration, tampered, version, "istio-system")
+        assert messages and all("<tie>" in m for m in messages)
