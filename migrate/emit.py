@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from migrate.atomic import write_atomically
 
 
 class _IndentedDumper(yaml.SafeDumper):
@@ -44,25 +44,11 @@ def file_name(plugin: Mapping[str, Any]) -> str:
     return f"{prefix}{meta.get('name')}.wasmplugin.yaml"
 
 
-def write_atomically(path: Path, text: str, mode: int | None = None) -> None:
-    """Write via a temporary file in the same directory and a rename: old or new, never half."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        if mode is not None:
-            os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def write_directory(directory: Path, plugins: Sequence[Mapping[str, Any]]) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for plugin in plugins:
         path = directory / file_name(plugin)
-        write_atomically(path, to_yaml(plugin), 0o644)
+        write_atomically(path, to_yaml(plugin))
         written.append(path)
     return written

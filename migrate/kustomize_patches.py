@@ -16,6 +16,7 @@ import yaml
 
 from migrate import rules
 from migrate.model import Finding, Resource
+from migrate.sources.kustomize import KUSTOMIZATION_NAMES
 
 SME_KIND = "ServiceMeshExtension"
 PATCH_FIELDS = ("patchesStrategicMerge", "patchesJson6902", "patches")
@@ -55,7 +56,7 @@ def _mapping(value: object) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _entries(kustomization: Resource) -> Iterator[PatchEntry]:
+def entries(kustomization: Resource) -> Iterator[PatchEntry]:
     for field in PATCH_FIELDS:
         values = kustomization.body.get(field)
         for index, entry in enumerate(values if isinstance(values, list) else []):
@@ -92,14 +93,21 @@ def _finding(entry: PatchEntry) -> Finding:
     )
 
 
+def is_kustomization(resource: Resource) -> bool:
+    """By kind, or by file name: kustomize does not require apiVersion and kind."""
+    location = resource.location
+    named = location is not None and os.path.basename(location.path) in KUSTOMIZATION_NAMES
+    return resource.kind == "Kustomization" or (named and not resource.kind)
+
+
 def find_patches(resources: Sequence[Resource]) -> PatchScan:
-    kustomizations = [r for r in resources if r.kind == "Kustomization"]
-    entries = [entry for k in kustomizations for entry in _entries(k)]
-    patch_files = frozenset(filter(None, (entry.file() for entry in entries)))
+    kustomizations = [r for r in resources if is_kustomization(r)]
+    patch_entries = [entry for k in kustomizations for entry in entries(k)]
+    patch_files = frozenset(filter(None, (entry.file() for entry in patch_entries)))
     file_kinds: dict[str, set[str]] = {}
     for resource in resources:
         location = resource.location
         if location and (path := os.path.abspath(location.path)) in patch_files:
             file_kinds.setdefault(path, set()).add(resource.kind)
-    findings = tuple(_finding(e) for e in entries if _targets_sme(e, file_kinds))
+    findings = tuple(_finding(e) for e in patch_entries if _targets_sme(e, file_kinds))
     return PatchScan(patch_files, findings)

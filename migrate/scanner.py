@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from migrate.inventory import build_inventory
-from migrate.kustomize_patches import find_patches
+from migrate.kustomize_patches import find_patches, is_kustomization
 from migrate.model import Inventory, Resource
-from migrate.sources.files import read_paths, read_workloads
+from migrate.sources.documents import parse_resources
+from migrate.sources.files import SourceScan, read_paths, read_workloads
+from migrate.sources.pool import Progress
+from migrate.sources.unparsable import Unparsable
 from migrate.workloads import workloads_of
 
 GATEWAY_NEEDLES = (b"gateway", b"proxyv2")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -20,6 +26,7 @@ class Loaded:
     inventory: Inventory
     resources: tuple[Resource, ...]
     files_scanned: int
+    kustomizations: tuple[Resource, ...] = ()
 
 
 def workload_needles(inventory: Inventory) -> set[bytes]:
@@ -33,13 +40,58 @@ def workload_needles(inventory: Inventory) -> set[bytes]:
     return needles
 
 
-def load(paths: Sequence[str], stdin: BinaryIO | None = None) -> Loaded:
-    scan = read_paths(paths, stdin)
-    patches = find_patches(scan.resources)
+def _as_kustomization(resource: Resource) -> Resource:
+    if resource.kind:
+        return resource
+    return replace(resource, body={**resource.body, "kind": "Kustomization"})
+
+
+def _may_patch_extensions(path: str, needles: set[bytes]) -> bool:
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except OSError as error:
+        log.debug("ignoring kustomization %s: %s", path, error)
+        return False
+    return any(needle in data for needle in needles)
+
+
+def _kustomizations(scan: SourceScan) -> tuple[Resource, ...]:
+    """Every kustomization that can patch an extension, normalised to `kind: Kustomization`.
+
+    The prefilter parsed those that name a kind; one that only names a patch file (the file
+    names of extensions are what it would mention) is parsed here. Kustomize needs no kind.
+    """
+    parsed = [r for r in scan.resources if is_kustomization(r)]
+    seen = {os.path.abspath(r.location.path) for r in parsed if r.location}
+    needles = {os.path.basename(r.location.path).encode() for r in scan.resources
+               if r.location and r.kind == "ServiceMeshExtension"}
+    extra = [path for path in scan.kustomization_files
+             if os.path.abspath(path) not in seen and _may_patch_extensions(path, needles)]
+    found = [*parsed, *(r for path in extra for r in _parsed_quietly(path)[:1])]
+    return tuple(_as_kustomization(r) for r in found)
+
+
+def _parsed_quietly(path: str) -> tuple[Resource, ...]:
+    try:
+        with open(path, "rb") as stream:
+            return parse_resources(stream.read(), path)
+    except (OSError, Unparsable) as error:
+        log.debug("ignoring kustomization %s: %s", path, error)
+        return ()
+
+
+def load(
+    paths: Sequence[str], stdin: BinaryIO | None = None, progress: Progress | None = None
+) -> Loaded:
+    scan = read_paths(paths, stdin, progress)
+    kustomizations = _kustomizations(scan)
+    others = [r for r in scan.resources if not is_kustomization(r)]
+    patches = find_patches([*others, *kustomizations])
     resources = [r for r in scan.resources if not patches.is_patch(r)]
     inventory = build_inventory(resources, scan.findings + patches.findings)
     if inventory.extensions and scan.workload_files:
         extra = read_workloads(scan.workload_files, workload_needles(inventory))
         found = tuple(w for r in extra for w in workloads_of(r))
         inventory = replace(inventory, workloads=inventory.workloads + found)
-    return Loaded(inventory, scan.resources, scan.files_scanned)
+    return Loaded(inventory, scan.resources, scan.files_scanned, kustomizations)

@@ -19,6 +19,7 @@ TEMPLATE_KINDS = frozenset(
         "Rollout",
     }
 )
+POD_BEARING_KINDS = TEMPLATE_KINDS | {"Pod", "CronJob"}
 GATEWAY_TEMPLATE_ANNOTATION = "inject.istio.io/templates"
 GATEWAY_NAME_LABELS = (
     "gateway.networking.k8s.io/gateway-name",

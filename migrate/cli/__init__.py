@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from migrate.cli import convert, rules_cmd, scan  # noqa: F401  (registers the commands)
+from migrate.cli import convert, rewrite, rules_cmd, scan  # noqa: F401  (registers the commands)
 from migrate.cli.app import app
+from migrate.cli.modules import modules_app
+
+app.add_typer(modules_app, name="modules")
 
 
 def main() -> None:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 from collections.abc import Sequence
-from typing import Annotated, NoReturn
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from migrate.cli.progress import file_progress
 from migrate.model import Severity
 from migrate.scanner import Loaded, load
-from migrate.semantics.migration import Migration, Options, migrate
+from migrate.semantics.migration import Migration, Options, migrate, sort_findings
 from migrate.semantics.versions import DEFAULT_TARGET, MeshVersion
+
+if TYPE_CHECKING:  # the module check (httpx, wasmtime) is imported only when it is asked for
+    from migrate.modules.api import ModuleOptions
 
 EXIT_USAGE = 2
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
@@ -21,6 +28,9 @@ log = logging.getLogger("sme-migrate")
 
 PathsArg = Annotated[
     list[str], typer.Argument(help="Files or directories to scan (recursively); - reads stdin.")
+]
+FilePathsArg = Annotated[
+    list[str], typer.Argument(help="Files or directories to rewrite in place (recursively).")
 ]
 ControlPlaneOpt = Annotated[
     str,
@@ -77,14 +87,67 @@ def build_options(control_plane: str, target: str, convert_inactive: bool) -> Op
 
 def load_or_fail(paths: Sequence[str]) -> Loaded:
     try:
-        return load(paths, sys.stdin.buffer if "-" in paths else None)
+        with file_progress() as progress:
+            return load(paths, sys.stdin.buffer if "-" in paths else None, progress)
     except FileNotFoundError as error:
         fail_usage(f"no such file or directory: {error.filename or error}")
 
 
-def run(paths: Sequence[str], options: Options) -> tuple[Loaded, Migration]:
+@dataclass(frozen=True)
+class ModuleRequest:
+    """`--check-modules` / `--pin` and the registry settings that go with them."""
+
+    options: ModuleOptions
+    pin: bool = False
+
+
+@dataclass(frozen=True)
+class RegistryFlags:
+    registry_config: Path | None = None
+    insecure_registry: Sequence[str] = ()
+    ca_file: Path | None = None
+    timeout: float = 10.0
+    cache_dir: Path | None = None
+    no_cache: bool = False
+
+
+def module_options(flags: RegistryFlags, smoke_test: bool = True) -> ModuleOptions:
+    from migrate.modules.api import ModuleOptions
+
+    return ModuleOptions(
+        registry_config=flags.registry_config,
+        insecure_registries=frozenset(flags.insecure_registry),
+        ca_file=flags.ca_file,
+        timeout=flags.timeout,
+        cache_dir=flags.cache_dir,
+        use_cache=not flags.no_cache,
+        smoke_test=smoke_test,
+    )
+
+
+def module_request(check: bool, pin: bool, flags: RegistryFlags) -> ModuleRequest | None:
+    if not (check or pin):
+        return None
+    return ModuleRequest(module_options(flags), pin)
+
+
+def run(
+    paths: Sequence[str], options: Options, modules: ModuleRequest | None = None
+) -> tuple[Loaded, Migration]:
     loaded = load_or_fail(paths)
-    return loaded, migrate(loaded.inventory, options)
+    if modules is None:
+        return loaded, migrate(loaded.inventory, options)
+    from migrate import module_feed
+    from migrate.modules.errors import ModuleError
+
+    try:
+        reports = module_feed.check_images(loaded.inventory, modules.options)
+    except ModuleError as error:  # a broken registry configuration: nothing can be fetched
+        fail_usage(error.message)
+    migration = migrate(loaded.inventory, module_feed.fed_options(options, reports, modules.pin))
+    extra = module_feed.located_findings(loaded.inventory, reports)
+    return loaded, dataclasses.replace(migration, findings=sort_findings(
+        [*migration.findings, *extra]))
 
 
 def configure_logging(verbose: bool) -> None:

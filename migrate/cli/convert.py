@@ -15,9 +15,21 @@ from migrate.cli.common import (
     ControlPlaneOpt,
     ConvertInactiveOpt,
     PathsArg,
+    RegistryFlags,
     TargetOpt,
     build_options,
+    module_request,
     run,
+)
+from migrate.cli.registry_options import (
+    CacheDir,
+    CaFile,
+    CheckModules,
+    InsecureRegistry,
+    NoCache,
+    Pin,
+    RegistryConfig,
+    Timeout,
 )
 from migrate.model import ScanReport
 from migrate.report import render
@@ -33,10 +45,20 @@ def convert_command(
     control_plane_namespace: ControlPlaneOpt = "istio-system",
     target_version: TargetOpt = DEFAULT_TARGET,
     convert_inactive: ConvertInactiveOpt = False,
+    check_modules: CheckModules = False,
+    pin: Pin = False,
+    registry_config: RegistryConfig = None,
+    insecure_registry: InsecureRegistry = None,
+    ca_file: CaFile = None,
+    timeout: Timeout = 10.0,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Print the WasmPlugins that replace the ServiceMeshExtensions found."""
     options = build_options(control_plane_namespace, target_version, convert_inactive)
-    loaded, migration = run(paths, options)
+    flags = RegistryFlags(registry_config, insecure_registry or (), ca_file, timeout, cache_dir,
+                          no_cache)
+    loaded, migration = run(paths, options, module_request(check_modules, pin, flags))
     if output_dir is not None:
         for path in emit.write_directory(output_dir, migration.plugins):
             typer.echo(f"wrote {path}", err=True)

@@ -6,18 +6,26 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from migrate.cli.common import fail_usage, parse_fail_on
+from migrate.cli.common import RegistryFlags, fail_usage, module_options, parse_fail_on
 from migrate.cli.output import exit_code
+from migrate.cli.registry_options import (
+    CacheDir,
+    CaFile,
+    InsecureRegistry,
+    NoCache,
+    RegistryConfig,
+    Timeout,
+)
 from migrate.model import ScanReport, Severity
-from migrate.modules.api import ModuleOptions, ModuleReport, check_file, check_references
-from migrate.modules.errors import ModuleError
-from migrate.modules.publish import repackage
 from migrate.report import FORMATS, render
 from migrate.report.json_format import document
+
+if TYPE_CHECKING:  # httpx and wasmtime load only when a modules command runs
+    from migrate.modules.api import ModuleOptions, ModuleReport
 
 modules_app = typer.Typer(
     name="modules",
@@ -28,34 +36,6 @@ modules_app = typer.Typer(
 )
 
 EXIT_FINDINGS = 1
-
-RegistryConfig = Annotated[
-    Path | None,
-    typer.Option(
-        "--registry-config",
-        help="docker config.json with registry credentials "
-        "(default: $DOCKER_CONFIG/config.json or ~/.docker/config.json).",
-    ),
-]
-InsecureRegistry = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--insecure-registry",
-        metavar="HOST[:PORT]",
-        help="Speak plain HTTP to this registry (repeatable).",
-    ),
-]
-CaFile = Annotated[
-    Path | None, typer.Option("--ca-file", help="PEM CA bundle to trust for registry TLS.")
-]
-Timeout = Annotated[
-    float, typer.Option("--timeout", min=0.1, help="Seconds to wait for a registry to answer.")
-]
-CacheDir = Annotated[
-    Path | None, typer.Option("--cache-dir", help="Blob cache (default ~/.cache/sme-migrate).")
-]
-NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the blob cache.")]
-
 
 @modules_app.command("check")
 def check_command(
@@ -92,15 +72,9 @@ def check_command(
         fail_usage(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
     threshold = parse_fail_on(fail_on)
     config = _plugin_config(plugin_config)
-    options = ModuleOptions(
-        registry_config=registry_config,
-        insecure_registries=frozenset(insecure_registry or ()),
-        ca_file=ca_file,
-        timeout=timeout,
-        cache_dir=cache_dir,
-        use_cache=not no_cache,
-        smoke_test=not no_smoke_test,
-    )
+    flags = RegistryFlags(registry_config, insecure_registry or (), ca_file, timeout, cache_dir,
+                          no_cache)
+    options = module_options(flags, smoke_test=not no_smoke_test)
     reports = _check(targets, options, config, root_id)
     report = ScanReport(findings=tuple(f for r in reports for f in r.findings))
     sys.stdout.write(_render(reports, report, output_format, threshold))
@@ -119,14 +93,11 @@ def repackage_command(
     no_cache: NoCache = False,
 ) -> None:
     """Build an Istio-compatible image (one gzip layer with /plugin.wasm) and push it."""
-    options = ModuleOptions(
-        registry_config=registry_config,
-        insecure_registries=frozenset(insecure_registry or ()),
-        ca_file=ca_file,
-        timeout=timeout,
-        cache_dir=cache_dir,
-        use_cache=not no_cache,
-    )
+    from migrate.modules.publish import repackage
+
+    flags = RegistryFlags(registry_config, insecure_registry or (), ca_file, timeout, cache_dir,
+                          no_cache)
+    options = module_options(flags)
     result = repackage(source, to, options)
     for finding in result.findings:
         _log(f"{finding.severity.label} {finding.rule} {finding.message}")
@@ -139,6 +110,9 @@ def repackage_command(
 def _check(
     targets: Sequence[str], options: ModuleOptions, config: dict[str, Any] | None, root_id: str
 ) -> list[ModuleReport]:
+    from migrate.modules.api import check_file, check_references
+    from migrate.modules.errors import ModuleError
+
     files = [t for t in targets if _is_file_target(t)]
     images = [t for t in targets if not _is_file_target(t)]
     try:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
+from migrate.atomic import write_atomically
 from migrate.model import ScanReport, Severity
 from migrate.report import render
 
@@ -29,19 +29,6 @@ def color_wanted(stream: TextIO, environ: Mapping[str, str]) -> bool:
     return stream.isatty() and not environ.get("NO_COLOR")
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Readers never see half a report, and a failed write leaves the old file in place."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, 0o644)  # mkstemp's 0600 would hide the report from other CI steps
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _append_step_summary(report: ScanReport, environ: Mapping[str, str]) -> None:
     summary_file = environ.get(STEP_SUMMARY_VARIABLE)
     if not summary_file:
@@ -60,7 +47,7 @@ def _deliver(text: str, output: Path | None) -> bool:
         sys.stdout.flush()
         return True
     try:
-        _write_atomically(output, text)
+        write_atomically(output, text)
     except OSError as error:
         print(f"sme-migrate: cannot write the report to {output}: {error}", file=sys.stderr)
         return False

@@ -14,13 +14,25 @@ from migrate.cli.common import (
     ControlPlaneOpt,
     ConvertInactiveOpt,
     PathsArg,
+    RegistryFlags,
     TargetOpt,
     build_options,
     fail_usage,
+    module_request,
     parse_fail_on,
     run,
 )
 from migrate.cli.output import emit_report
+from migrate.cli.registry_options import (
+    CacheDir,
+    CaFile,
+    CheckModules,
+    InsecureRegistry,
+    NoCache,
+    Pin,
+    RegistryConfig,
+    Timeout,
+)
 from migrate.model import Resource, ResourceRef, ScanReport
 from migrate.report import FORMATS
 
@@ -56,6 +68,14 @@ def scan_command(
     control_plane_namespace: ControlPlaneOpt = "istio-system",
     target_version: TargetOpt = DEFAULT_TARGET,
     convert_inactive: ConvertInactiveOpt = False,
+    check_modules: CheckModules = False,
+    pin: Pin = False,
+    registry_config: RegistryConfig = None,
+    insecure_registry: InsecureRegistry = None,
+    ca_file: CaFile = None,
+    timeout: Timeout = 10.0,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Find ServiceMeshExtensions and obsolete settings; report what the migration changes."""
     if output_format not in FORMATS:
@@ -66,7 +86,9 @@ def scan_command(
         rules_off = suppress.load_suppressions(ignore or [], config, paths)
     except ValueError as error:
         fail_usage(str(error))
-    loaded, migration = run(paths, options)
+    flags = RegistryFlags(registry_config, insecure_registry or (), ca_file, timeout, cache_dir,
+                          no_cache)
+    loaded, migration = run(paths, options, module_request(check_modules, pin, flags))
     kept, suppressed = suppress.apply(
         migration.findings, rules_off, _annotations(loaded.resources))
     report = ScanReport(

@@ -4,6 +4,7 @@ one ModuleReport each (format, digest, ABI, manifest.yaml defaults, findings).""
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from migrate.modules.image import PulledImage, pull_image
 from migrate.modules.oci import RegistrySettings
 from migrate.modules.reference import ImageReference, parse_reference
 from migrate.modules.wasm import WasmCheck, check_wasm
+
+log = logging.getLogger("sme-migrate")
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,9 @@ def _pull_one(
         return pull_image(reference, settings, cache)
     except ModuleError as exc:
         return exc
+    except Exception as exc:  # a bug must cost one image its report, not the whole run
+        log.debug("pulling %s failed", reference, exc_info=True)
+        return ModuleError("MOD022", f"unexpected {type(exc).__name__} (please report it)")
 
 
 def _image_report(

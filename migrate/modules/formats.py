@@ -64,7 +64,7 @@ class _Layers:
             rules.finding("MOD009", f"layer {digest}: archive entry {entry.name!r} {entry.reason}")
             for digest, listing in self._listings.items()
             for entry in listing.refused
-            if "outside" in entry.reason or _is_wanted(entry.name)
+            if not entry.is_link or _is_wanted(entry.name)
         )
 
 

@@ -68,7 +68,7 @@ HostFunction = Callable[..., Any]
 def define_host_functions(linker: wasmtime.Linker, module: wasmtime.Module, guest: Guest) -> None:
     """Define every `env` function the module imports; unknown ones (already reported by the
     static check) are defined as stubs too, so that start-up can still be observed."""
-    implemented = _implementations(guest)
+    implemented = _HostFunctions(guest).by_name()
     for item in module.imports:
         if item.module != abi.HOST_MODULE or not isinstance(item.type, wasmtime.FuncType):
             continue
@@ -86,63 +86,71 @@ def _stub(kind: wasmtime.FuncType) -> HostFunction:
     return stub
 
 
-def _implementations(guest: Guest) -> dict[str, HostFunction]:
-    def proxy_log(caller: wasmtime.Caller, level: int, ptr: int, size: int) -> int:
-        guest.record(level, _read(caller, ptr, size).decode(errors="replace"))
+class _HostFunctions:
+    """The host functions start-up code relies on, as proxy-wasm-cpp-host implements them."""
+
+    def __init__(self, guest: Guest) -> None:
+        self.guest = guest
+
+    def by_name(self) -> dict[str, HostFunction]:
+        return {
+            "proxy_log": self.log,
+            "proxy_get_buffer_bytes": self.get_buffer_bytes,
+            "proxy_get_buffer_status": self.get_buffer_status,
+            "proxy_get_configuration": self.get_configuration,
+            "proxy_get_property": self.get_property,
+            "proxy_get_current_time_nanoseconds": self.get_current_time_nanoseconds,
+            "proxy_get_log_level": self.get_log_level,
+            "proxy_define_metric": self.define_metric,
+        }
+
+    def log(self, caller: wasmtime.Caller, level: int, ptr: int, size: int) -> int:
+        self.guest.record(level, _read(caller, ptr, size).decode(errors="replace"))
         return OK
 
-    def proxy_get_buffer_bytes(
-        caller: wasmtime.Caller, kind: int, start: int, size: int, ret_ptr: int, ret_size: int
+    def get_buffer_bytes(
+        self, caller: wasmtime.Caller, kind: int, start: int, size: int, ret_ptr: int, ret_size: int
     ) -> int:
-        data = guest.buffer(kind)
+        data = self.guest.buffer(kind)
         if data is None:
             return NOT_FOUND
-        return _give(caller, data[start : start + size], ret_ptr, ret_size)
+        chunk = data[start : start + size]
+        # proxy-wasm-cpp-host answers OK without touching the return slots when nothing is left
+        return _give(caller, chunk, ret_ptr, ret_size) if chunk else OK
 
-    def proxy_get_buffer_status(
-        caller: wasmtime.Caller, kind: int, ret_len: int, ret_flags: int
+    def get_buffer_status(
+        self, caller: wasmtime.Caller, kind: int, ret_len: int, ret_flags: int
     ) -> int:
-        data = guest.buffer(kind)
+        data = self.guest.buffer(kind)
         if data is None:
             return NOT_FOUND
         _write_u32(caller, ret_len, len(data))
         _write_u32(caller, ret_flags, 0)
         return OK
 
-    def proxy_get_configuration(caller: wasmtime.Caller, ret_ptr: int, ret_size: int) -> int:
-        return _give(caller, guest.configuration, ret_ptr, ret_size)
+    def get_configuration(self, caller: wasmtime.Caller, ret_ptr: int, ret_size: int) -> int:
+        return _give(caller, self.guest.configuration, ret_ptr, ret_size)
 
-    def proxy_get_property(
-        caller: wasmtime.Caller, ptr: int, size: int, ret_ptr: int, ret_size: int
+    def get_property(
+        self, caller: wasmtime.Caller, ptr: int, size: int, ret_ptr: int, ret_size: int
     ) -> int:
-        path = _read(caller, ptr, size).rstrip(b"\0").replace(b"\0", b".").decode(errors="replace")
-        value = guest.property(path)
+        raw = _read(caller, ptr, size).rstrip(b"\0").replace(b"\0", b".")
+        value = self.guest.property(raw.decode(errors="replace"))
         return NOT_FOUND if value is None else _give(caller, value, ret_ptr, ret_size)
 
-    def proxy_get_current_time_nanoseconds(caller: wasmtime.Caller, ret_ptr: int) -> int:
+    def get_current_time_nanoseconds(self, caller: wasmtime.Caller, ret_ptr: int) -> int:
         _memory(caller).write(caller, struct.pack("<Q", time.time_ns()), ret_ptr)
         return OK
 
-    def proxy_get_log_level(caller: wasmtime.Caller, ret_ptr: int) -> int:
-        _write_u32(caller, ret_ptr, 0)
+    def get_log_level(self, caller: wasmtime.Caller, ret_ptr: int) -> int:
+        _write_u32(caller, ret_ptr, 0)  # trace: the plugin logs everything it would
         return OK
 
-    def proxy_define_metric(
-        caller: wasmtime.Caller, kind: int, ptr: int, size: int, ret_id: int
+    def define_metric(
+        self, caller: wasmtime.Caller, kind: int, ptr: int, size: int, ret_id: int
     ) -> int:
-        _write_u32(caller, ret_id, guest.next_metric_id())
+        _write_u32(caller, ret_id, self.guest.next_metric_id())
         return OK
-
-    return {
-        "proxy_log": proxy_log,
-        "proxy_get_buffer_bytes": proxy_get_buffer_bytes,
-        "proxy_get_buffer_status": proxy_get_buffer_status,
-        "proxy_get_configuration": proxy_get_configuration,
-        "proxy_get_property": proxy_get_property,
-        "proxy_get_current_time_nanoseconds": proxy_get_current_time_nanoseconds,
-        "proxy_get_log_level": proxy_get_log_level,
-        "proxy_define_metric": proxy_define_metric,
-    }
 
 
 def _memory(caller: wasmtime.Caller) -> wasmtime.Memory:

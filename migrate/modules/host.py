@@ -60,11 +60,16 @@ def smoke_test(
     """
     engine = _limited_engine()
     guest = Guest(configuration, root_id)
+    try:
+        module = wasmtime.Module(engine, wasm)
+    except wasmtime.WasmtimeError as exc:
+        return SmokeResult((_failure(exc, guest, 0.0, limits),), ())
+    # the clock starts after compiling: an epoch tick before the store exists would be lost
     timer = threading.Timer(limits.wall_clock_seconds, engine.increment_epoch)
     timer.start()
     started = time.monotonic()
     try:
-        _run(engine, wasm, guest, limits)
+        _run(engine, module, guest, limits)
         findings: tuple[Finding, ...] = ()
     except _Rejected as exc:
         findings = (rules.finding("MOD018", _with_log(str(exc), guest)),)
@@ -92,8 +97,9 @@ def _limited_engine() -> wasmtime.Engine:
     return wasmtime.Engine(config)
 
 
-def _run(engine: wasmtime.Engine, wasm: bytes, guest: Guest, limits: SmokeLimits) -> None:
-    module = wasmtime.Module(engine, wasm)
+def _run(
+    engine: wasmtime.Engine, module: wasmtime.Module, guest: Guest, limits: SmokeLimits
+) -> None:
     store = wasmtime.Store(engine)
     store.set_fuel(limits.fuel)
     store.set_limits(memory_size=limits.memory_bytes)

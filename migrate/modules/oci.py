@@ -50,7 +50,7 @@ class RegistryClient:
         self.http = httpx.Client(
             base_url=f"{scheme}://{host}",
             auth=RegistryAuth(self.credentials),
-            timeout=httpx.Timeout(settings.timeout),
+            timeout=httpx.Timeout(settings.timeout, connect=min(settings.timeout, 5.0)),
             verify=_tls_context(settings.ca_file),
             follow_redirects=True,
             headers={"User-Agent": _USER_AGENT},

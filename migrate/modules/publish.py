@@ -14,7 +14,7 @@ from migrate.modules.errors import ModuleError
 from migrate.modules.formats import ImageFormat, detect
 from migrate.modules.image import pull_image
 from migrate.modules.maistra import MaistraManifest
-from migrate.modules.manifests import Descriptor, ImageManifest, parse_document
+from migrate.modules.manifests import ImageManifest, parse_document
 from migrate.modules.oci import RegistrySettings
 from migrate.modules.push import push_image
 from migrate.modules.reference import parse_reference
@@ -71,11 +71,10 @@ def _prove_istio_reads(image: BuiltImage, wasm: bytes) -> None:
     """Read the built image back with the same format detection a pull would use."""
     document = parse_document(image.manifest.data, image.manifest.media_type, image.manifest.digest)
     blobs = {image.layer.digest: image.layer.data}
-    assert isinstance(document, ImageManifest)
-
-    def read(layer: Descriptor) -> bytes:
-        return blobs[layer.digest]
-
-    contents = detect(document, read)
-    if contents.format is not ImageFormat.OCI_COMPAT or contents.wasm != wasm:
+    contents = (
+        detect(document, lambda layer: blobs[layer.digest])
+        if isinstance(document, ImageManifest)
+        else None
+    )
+    if contents is None or contents.format is not ImageFormat.OCI_COMPAT or contents.wasm != wasm:
         raise ModuleError("MOD007", "the repackaged image does not read back as an Istio image")

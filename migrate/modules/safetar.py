@@ -23,6 +23,7 @@ class ArchiveFile:
 class RefusedEntry:
     name: str  # as written in the archive (shown to the user, never used as a path)
     reason: str
+    is_link: bool  # links are common in images; escaping paths never are
 
 
 @dataclass(frozen=True)
@@ -69,19 +70,19 @@ def _collect(archive: tarfile.TarFile, limit: int) -> ArchiveListing:
     files: list[ArchiveFile] = []
     refused: list[RefusedEntry] = []
     for member in archive:
-        reason = _refusal(member, limit)
-        if reason:
-            refused.append(RefusedEntry(member.name, reason))
+        refusal = _refusal(member, limit)
+        if refusal:
+            refused.append(refusal)
         elif member.isreg():
             files.append(ArchiveFile(_normalise(member.name), _read(archive, member)))
     return ArchiveListing(tuple(files), tuple(refused))
 
 
-def _refusal(member: tarfile.TarInfo, limit: int) -> str | None:
+def _refusal(member: tarfile.TarInfo, limit: int) -> RefusedEntry | None:
     if member.issym() or member.islnk():
-        return f"is a link to {member.linkname!r}, not followed"
+        return RefusedEntry(member.name, f"is a link to {member.linkname!r}, not followed", True)
     if not _is_contained(member.name):
-        return "points outside the image root"
+        return RefusedEntry(member.name, "points outside the image root", False)
     if member.isreg() and member.size > limit:
         raise ModuleError(
             "MOD005", f"archive entry {member.name!r} is {member.size} bytes, over the limit"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from migrate import rules
 from migrate.model import Extension, Finding, Inventory, Workload
+from migrate.semantics import meshchecks
 from migrate.semantics.effective import ConfigOutcome, Effective
 from migrate.semantics.meshes import Mesh
 from migrate.semantics.targets import Target
@@ -153,8 +154,6 @@ def run_level_findings(
     conversions: Sequence[Conversion],
     options: Options,
 ) -> list[Finding]:
-    from migrate.semantics import meshchecks
-
     found = list(inventory.findings)
     for conversion in conversions:
         found.append(sme_found(conversion))

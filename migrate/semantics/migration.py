@@ -9,10 +9,10 @@ from typing import Any
 from migrate.model import Extension, Finding, Inventory, SmePhase
 from migrate.semantics import checks
 from migrate.semantics.convert import PluginPlan, field_findings, wasm_plugin
-from migrate.semantics.effective import ModuleDefaults, resolve, resolve_config
+from migrate.semantics.effective import ConfigOutcome, ModuleDefaults, resolve, resolve_config
 from migrate.semantics.meshes import Mesh, build_meshes, mesh_of
 from migrate.semantics.ordering import PLUGIN_PHASE_OF, Ranked, assign_priorities
-from migrate.semantics.targets import Target, infer_target
+from migrate.semantics.targets import Target, WorkloadIndex
 from migrate.semantics.versions import DEFAULT_TARGET, MeshVersion
 
 
@@ -58,6 +58,7 @@ class Candidate:
     mesh: Mesh
     phase: SmePhase
     priority: int
+    config: ConfigOutcome
 
 
 def _candidate(
@@ -72,7 +73,8 @@ def _candidate(
         mesh = _fallback_mesh(meshes, options)  # outside every mesh, yet asked for
     if problems or mesh is None or effective.phase is None or effective.priority is None:
         return None, problems + notes
-    return Candidate(index, extension, mesh, effective.phase, effective.priority), notes
+    candidate = Candidate(index, extension, mesh, effective.phase, effective.priority, config)
+    return candidate, notes
 
 
 def _fallback_mesh(meshes: tuple[Mesh, ...], options: Options) -> Mesh:
@@ -94,11 +96,10 @@ def _ranked(candidate: Candidate) -> Ranked:
 
 
 def _match_server(
-    candidate: Candidate, inventory: Inventory, options: Options
+    candidate: Candidate, workloads: WorkloadIndex, options: Options
 ) -> tuple[bool, list[Finding]]:
     ext = candidate.extension
-    target, matched = infer_target(ext.namespace, ext.selector, candidate.mesh,
-                                   inventory.workloads)
+    target, matched = workloads.infer(ext.namespace, ext.selector)
     if not options.target.applies_to_outbound or target is Target.GATEWAYS:
         return False, []
     if target is Target.SIDECARS and options.target.supports_match:
@@ -107,17 +108,17 @@ def _match_server(
 
 
 def _plan(
-    candidate: Candidate, priority: int, inventory: Inventory, options: Options
+    candidate: Candidate, priority: int, workloads: WorkloadIndex, options: Options
 ) -> tuple[PluginPlan, list[Finding]]:
     ext = candidate.extension
-    match_server, notes = _match_server(candidate, inventory, options)
+    match_server, notes = _match_server(candidate, workloads, options)
     plan = PluginPlan(
         sme_phase=candidate.phase,
         phase=PLUGIN_PHASE_OF[candidate.phase],
         priority=priority,
         match_server=match_server,
         sha256=ext.container_sha256 or options.module_digests.get(ext.image),
-        config=resolve_config(ext),
+        config=candidate.config,
     )
     return plan, notes
 
@@ -126,11 +127,12 @@ def _convert_mesh(
     candidates: Sequence[Candidate], inventory: Inventory, options: Options
 ) -> dict[int, Conversion]:
     assignment = assign_priorities([_ranked(c) for c in candidates])
+    workloads = WorkloadIndex.build(candidates[0].mesh, inventory.workloads)
     conversions = {}
     for candidate in candidates:
         ext = candidate.extension
         priority = assignment.priorities[str(candidate.index)]
-        plan, found = _plan(candidate, priority, inventory, options)
+        plan, found = _plan(candidate, priority, workloads, options)
         found += field_findings(ext, plan)
         if priority != candidate.priority:
             found.append(checks.renumbered_finding(ext, candidate.priority, priority))
@@ -156,7 +158,7 @@ def migrate(inventory: Inventory, options: Options) -> Migration:
         _merge(ext, notes[i], converted.get(i)) for i, ext in enumerate(inventory.extensions)
     )
     findings = checks.run_level_findings(inventory, meshes, conversions, options)
-    return Migration(conversions, _sorted(findings), meshes)
+    return Migration(conversions, sort_findings(findings), meshes)
 
 
 def _merge(extension: Extension, notes: list[Finding], converted: Conversion | None) -> Conversion:
@@ -166,7 +168,7 @@ def _merge(extension: Extension, notes: list[Finding], converted: Conversion | N
                       converted.mesh_root, converted.phase, converted.priority)
 
 
-def _sorted(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+def sort_findings(findings: Sequence[Finding]) -> tuple[Finding, ...]:
     def key(f: Finding) -> tuple[str, int, str, str]:
         loc = f.location
         name = f.resource.display if f.resource else ""

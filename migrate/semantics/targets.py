@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from migrate.model import Labels, Workload, WorkloadKind
 from migrate.semantics.meshes import Mesh
@@ -20,11 +21,6 @@ class Target(enum.Enum):
     GATEWAYS = "gateways"
     BOTH = "both"
     UNKNOWN = "unknown"
-
-
-def selects(selector: Labels, labels: Labels) -> bool:
-    """Pod labels must be a superset of the selector; an empty selector selects everything."""
-    return set(selector) <= set(labels)
 
 
 def mesh_workloads(mesh: Mesh, workloads: Sequence[Workload]) -> list[Workload]:
@@ -40,23 +36,35 @@ def in_scope(namespace: str | None, mesh: Mesh, workload: Workload) -> bool:
     return namespace == mesh.root or workload.namespace == namespace
 
 
-def infer_target(
-    namespace: str | None, selector: Labels, mesh: Mesh, workloads: Sequence[Workload]
-) -> tuple[Target, tuple[Workload, ...]]:
-    """The kind of workloads the selector reaches, and the workloads that decided it."""
-    matched = tuple(
-        w for w in mesh_workloads(mesh, workloads)
-        if in_scope(namespace, mesh, w) and selects(selector, w.labels)
-    )
-    kinds = {w.kind for w in matched}
-    if not selector and WorkloadKind.GATEWAY in kinds:
-        kinds.add(WorkloadKind.SIDECAR)  # an empty selector reaches every sidecar in scope too
-    if kinds == {WorkloadKind.SIDECAR}:
-        return Target.SIDECARS, matched
-    if kinds == {WorkloadKind.GATEWAY}:
-        return Target.GATEWAYS, matched
-    if kinds:
-        return Target.BOTH, matched
-    if selector and looks_like_gateway_labels(selector):
-        return Target.GATEWAYS, ()
-    return Target.UNKNOWN, ()
+@dataclass(frozen=True)
+class WorkloadIndex:
+    """A mesh's workloads with their label sets, built once and asked once per extension."""
+
+    mesh: Mesh
+    entries: tuple[tuple[Workload, frozenset[tuple[str, str]]], ...]
+
+    @classmethod
+    def build(cls, mesh: Mesh, workloads: Sequence[Workload]) -> WorkloadIndex:
+        found = mesh_workloads(mesh, workloads)
+        return cls(mesh, tuple((w, frozenset(w.labels)) for w in found))
+
+    def matching(self, namespace: str | None, selector: Labels) -> tuple[Workload, ...]:
+        wanted = frozenset(selector)
+        return tuple(w for w, labels in self.entries
+                     if wanted <= labels and in_scope(namespace, self.mesh, w))
+
+    def infer(self, namespace: str | None, selector: Labels) -> tuple[Target, tuple[Workload, ...]]:
+        """The kind of workloads the selector reaches, and the workloads that decided it."""
+        matched = self.matching(namespace, selector)
+        kinds = {w.kind for w in matched}
+        if not selector and WorkloadKind.GATEWAY in kinds:
+            kinds.add(WorkloadKind.SIDECAR)  # an empty selector reaches every sidecar too
+        if kinds == {WorkloadKind.SIDECAR}:
+            return Target.SIDECARS, matched
+        if kinds == {WorkloadKind.GATEWAY}:
+            return Target.GATEWAYS, matched
+        if kinds:
+            return Target.BOTH, matched
+        if selector and looks_like_gateway_labels(selector):
+            return Target.GATEWAYS, ()
+        return Target.UNKNOWN, ()

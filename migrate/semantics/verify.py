@@ -2,15 +2,17 @@
 
 Workloads: every namespace involved (root, the extensions' and the workloads' namespaces, the
 members, and one namespace with no extension of its own), each with the empty label set, each
-selector's labels, the union of every two compatible selectors, and the labels of the workloads
-found. Istio is simulated with two opposite creation orders, so a result that depends on
-creation time (a priority tie) shows up as a difference.
+selector's labels, the union of every two compatible selectors (up to MAX_PAIRWISE_SELECTORS
+distinct selectors in scope; beyond that the pairs are left out to keep the check linear), and
+the labels of the workloads found. Istio is simulated with two opposite creation orders, so a
+result that depends on creation time (a priority tie) shows up as a difference.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from deepdiff import DeepDiff
 
@@ -25,6 +27,7 @@ from migrate.semantics.chain import (
 from migrate.semantics.versions import MeshVersion
 
 PROBE_NAMESPACE = "sme-migrate-probe"
+_Scoped = TypeVar("_Scoped", SimExtension, SimPlugin)
 MAX_PAIRWISE_SELECTORS = 60
 
 
@@ -62,6 +65,10 @@ def simulated_workloads(
     return sorted(found, key=lambda w: (w.namespace, w.labels, w.kind.value))
 
 
+def _visible(items: Sequence[_Scoped], namespace: str, root: str) -> list[_Scoped]:
+    return [item for item in items if item.namespace in (root, namespace)]
+
+
 def chains(
     workloads: Sequence[SimWorkload],
     extensions: Sequence[SimExtension],
@@ -72,11 +79,15 @@ def chains(
     """The chain per workload under Maistra, and under Istio (both creation orders)."""
     by_creation = sorted(plugins, key=lambda p: p.id)
     maistra, istio = {}, {}
-    for workload in workloads:
-        maistra[workload.display] = maistra_chain(workload, extensions, root)
-        forward = istio_chain(workload, by_creation, root, version)
-        backward = istio_chain(workload, by_creation[::-1], root, version)
-        istio[workload.display] = forward if forward == backward else [*forward, "<tie>"]
+    for namespace in {w.namespace for w in workloads}:
+        # Only what the root and this namespace hold can apply: filter once per namespace.
+        scoped_extensions = _visible(extensions, namespace, root)
+        scoped_plugins = _visible(by_creation, namespace, root)
+        for workload in (w for w in workloads if w.namespace == namespace):
+            maistra[workload.display] = maistra_chain(workload, scoped_extensions, root)
+            forward = istio_chain(workload, scoped_plugins, root, version)
+            backward = istio_chain(workload, scoped_plugins[::-1], root, version)
+            istio[workload.display] = forward if forward == backward else [*forward, "<tie>"]
     return maistra, istio
 
 
@@ -89,6 +100,8 @@ def differences(
 ) -> list[str]:
     """One line per workload whose chain differs; empty when the conversion is equivalent."""
     maistra, istio = chains(workloads, extensions, plugins, root, version)
+    if maistra == istio:
+        return []
     diff = DeepDiff(maistra, istio, ignore_order=False)
     changed = sorted(str(key) for key in diff.affected_root_keys)
     return [f"{name}: Maistra runs {maistra[name]}, Istio would run {istio[name]}"

@@ -5,15 +5,15 @@ Pure: no I/O. Anything that cannot be parsed raises `Unparsable` with a reason a
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
+from itertools import accumulate
 
 import yaml
 
 from migrate.model import Location, Resource
 from migrate.sources import unparsable
-from migrate.sources.sniff import first_mention
+from migrate.sources.sniff import UTF16_BOMS, first_mention
 from migrate.sources.unparsable import Unparsable
 from migrate.sources.yamlnodes import (
     FastLoader,
@@ -29,6 +29,7 @@ UTF8_BOM = b"\xef\xbb\xbf"
 # past 20,000 levels; files that might nest beyond this bound go to the pure Python parser.
 FAST_NESTING_BOUND = 2000
 _LINE_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
 Constructor = yaml.constructor.SafeConstructor
 
 
@@ -46,8 +47,8 @@ def parse_text(text: str, path: str) -> tuple[Resource, ...]:
 
 def decode(data: bytes) -> str:
     """The text of a file that should be UTF-8 (a BOM is fine); raises Unparsable."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise unparsable.utf16()
+    if data.startswith(UTF16_BOMS):
+        return _decode_utf16(data)
     if b"\0" in data:
         raise unparsable.binary(unparsable.line_at(data, first_mention(data, len(data))))
     if data.startswith(UTF8_BOM):
@@ -56,6 +57,13 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise unparsable.not_utf8(data, error.start) from None
+
+
+def _decode_utf16(data: bytes) -> str:
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError as error:
+        raise unparsable.not_utf16(error.start) from None
 
 
 def _yaml_resources(text: str, path: str) -> Iterator[Resource]:
@@ -89,11 +97,14 @@ def _documents(text: str) -> Iterator[tuple[yaml.Node, Constructor]]:
 
 
 def _nesting_bound(text: str) -> int:
-    """An upper bound of how deep the file nests: flow brackets plus block indentation."""
-    brackets = text.count("[") + text.count("{")
-    if brackets > FAST_NESTING_BOUND:
-        return brackets
-    return brackets + 2 * max(map(len, _LINE_PREFIX.findall(text)), default=0)
+    """An upper bound of how deep the file nests: flow brackets plus block indentation.
+
+    Brackets inside strings count too, so the bound can be loose; a loose bound only costs
+    speed (the Python parser), never a crash.
+    """
+    brackets = _NOT_A_BRACKET.sub("", text)
+    flow_depth = max(accumulate(1 if char in "[{" else -1 for char in brackets), default=0)
+    return flow_depth + 2 * max(map(len, _LINE_PREFIX.findall(text)), default=0)
 
 
 def _syntax_error(error: yaml.MarkedYAMLError) -> Unparsable:
@@ -101,9 +112,10 @@ def _syntax_error(error: yaml.MarkedYAMLError) -> Unparsable:
     problem = error.problem or error.context or "syntax error"
     if mark is None:
         return Unparsable(f"not valid YAML: {problem}")
-    where = f"line {mark.line + 1}, column {mark.column + 1}"
-    context = f" {error.context}" if error.context and error.problem else ""
-    return Unparsable(f"not valid YAML: {problem}{context} ({where})", mark.line + 1)
+    message = f"not valid YAML: {problem} (line {mark.line + 1}, column {mark.column + 1})"
+    if error.problem and error.context and error.context_mark:
+        message += f"; {error.context} at line {error.context_mark.line + 1}"
+    return Unparsable(message, mark.line + 1)
 
 
 def _resources_of(node: yaml.Node, loader: Constructor, where: Location) -> Iterator[Resource]:
@@ -139,6 +151,8 @@ def _child(node: yaml.MappingNode, key: str) -> yaml.Node | None:
 
 def _json_resources(text: str, path: str, problem: Unparsable) -> tuple[Resource, ...]:
     """JSON that YAML 1.1 rejects (rare): the object without key lines; else the YAML error."""
+    import json  # rarely needed: keep start-up fast
+
     start = len(text) - len(text.lstrip())
     if not text.startswith("{", start):
         raise problem

@@ -14,29 +14,19 @@ from typing import BinaryIO
 from migrate import rules
 from migrate.model import Finding, Location, Resource
 from migrate.sources.documents import decode, parse_text
-from migrate.sources.helm import TEMPLATE_OPEN, as_template_problem, in_chart_templates
-from migrate.sources.kustomize import NamespaceHints
-from migrate.sources.pool import sniff_all
+from migrate.sources.helm import as_template_problem, in_chart_templates
+from migrate.sources.kustomize import KUSTOMIZATION_NAMES, NamespaceHints
+from migrate.sources.needles import compile_needles
+from migrate.sources.pool import Progress, sniff_all
 from migrate.sources.sniff import INTEREST_KINDS, STDIN, Reader, Sniffed, Verdict, sniff_stdin
 from migrate.sources.unparsable import Unparsable
 from migrate.sources.walk import Unreadable, Walked, walk
+from migrate.workloads import POD_BEARING_KINDS
 
 __all__ = ["INTEREST_KINDS", "WORKLOAD_KINDS", "SourceScan", "read_paths", "read_workloads"]
 
 STDIN_ARGUMENT = "-"
-WORKLOAD_KINDS = frozenset(
-    {
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "ReplicaSet",
-        "ReplicationController",
-        "Job",
-        "CronJob",
-        "Pod",
-        "DeploymentConfig",
-    }
-)
+WORKLOAD_KINDS = POD_BEARING_KINDS
 UNPARSABLE_FILE = "SME013"
 UNREADABLE_FILE = "SME021"
 _log = logging.getLogger(__name__)
@@ -48,17 +38,20 @@ class SourceScan:
     findings: tuple[Finding, ...]  # SME013 unparsable-file / SME021 unreadable-file
     files_scanned: int  # files looked at (after ignore rules), stdin included
     workload_files: tuple[str, ...]  # unparsed manifests that look like they hold pod templates
+    kustomization_files: tuple[str, ...] = ()  # every kustomization file walked
 
 
-def read_paths(paths: Sequence[str], stdin: BinaryIO | None = None) -> SourceScan:
+def read_paths(
+    paths: Sequence[str], stdin: BinaryIO | None = None, progress: Progress | None = None
+) -> SourceScan:
     """Scan files, directories (recursively) and `-` (stdin); raises FileNotFoundError first
-    for a path that does not exist."""
+    for a path that does not exist. `progress(done, total)` hears how many files were read."""
     for path in paths:
         if path != STDIN_ARGUMENT and not os.path.lexists(path):
             raise FileNotFoundError(errno.ENOENT, "no such file or directory", path)
     walked = _walk_all([path for path in paths if path != STDIN_ARGUMENT])
     explicit = frozenset(path for path in paths if path != STDIN_ARGUMENT)
-    sniffed = sniff_all(walked.files, explicit)
+    sniffed = sniff_all(walked.files, explicit, progress=progress)
     if STDIN_ARGUMENT in paths:
         sniffed[:0] = filter(None, [sniff_stdin((stdin or sys.stdin.buffer).read())])
     return _scan_of(walked, sniffed, STDIN_ARGUMENT in paths)
@@ -67,11 +60,13 @@ def read_paths(paths: Sequence[str], stdin: BinaryIO | None = None) -> SourceSca
 def read_workloads(paths: Sequence[str], needles: Collection[bytes]) -> tuple[Resource, ...]:
     """Parse only the workload files whose bytes contain at least one needle; parse errors here
     are silently ignored (logged at debug). Returns the pod-bearing objects (WORKLOAD_KINDS)."""
-    reader = Reader()
+    if not needles:
+        return ()
+    reader, compiled = Reader(), compile_needles(needles)
     found: list[Resource] = []
     for path in paths:
         try:
-            data = reader.read_if_contains(path, needles)
+            data = reader.read_if_contains(path, compiled)
             if data is not None:
                 found.extend(r for r in _parse(path, data) if r.kind in WORKLOAD_KINDS)
         except (OSError, Unparsable) as error:
@@ -108,6 +103,8 @@ def _scan_of(walked: Walked, sniffed: list[Sniffed], with_stdin: bool) -> Source
         findings=tuple(sorted(findings, key=_finding_order)),
         files_scanned=len(walked.files) + int(with_stdin),
         workload_files=tuple(f.path for f in sniffed if f.verdict is Verdict.WORKLOAD),
+        kustomization_files=tuple(
+            f for f in walked.files if os.path.basename(f) in KUSTOMIZATION_NAMES),
     )
 
 
@@ -121,12 +118,13 @@ def _parse_or_report(sniffed: Sniffed) -> tuple[tuple[Resource, ...], tuple[Find
 def _parse(path: str, data: bytes) -> tuple[Resource, ...]:
     """The resources of one file; raises Unparsable, and says "render it first" for templates."""
     text = decode(data)
+    template = as_template_problem(text)
     try:
         resources = parse_text(text, path)
     except Unparsable as problem:
-        raise as_template_problem(text) or problem from None
-    if TEMPLATE_OPEN in text and path != STDIN and in_chart_templates(path):
-        raise as_template_problem(text) or Unparsable("a Helm template")
+        raise template or problem from None
+    if template and path != STDIN and in_chart_templates(path):
+        raise template
     return resources
 
 

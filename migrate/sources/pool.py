@@ -8,25 +8,33 @@ on the calling thread until one chunk shows the disk is slow, then the rest goes
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 
 from migrate.sources.sniff import Reader, Sniffed
 
 CHUNK_FILES = 256
+Progress = Callable[[int, int], None]  # (files done, files in all)
 COLD_SECONDS_PER_FILE = 50e-6  # a cached small file takes about 10 µs
 THREADS = 16
 
 
-def sniff_all(paths: Sequence[str], explicit: frozenset[str] = frozenset()) -> list[Sniffed]:
+def sniff_all(
+    paths: Sequence[str],
+    explicit: frozenset[str] = frozenset(),
+    cold_seconds_per_file: float = COLD_SECONDS_PER_FILE,
+    progress: Progress | None = None,
+) -> list[Sniffed]:
     """What to do with each file (files of no interest left out), in the order of `paths`."""
     found: list[Sniffed] = []
+    report = progress or (lambda done, total: None)
     for start in range(0, len(paths), CHUNK_FILES):
         chunk = paths[start : start + CHUNK_FILES]
         began = time.perf_counter()
         found.extend(_sniff_chunk(chunk, explicit))
-        if time.perf_counter() - began > COLD_SECONDS_PER_FILE * len(chunk):
+        report(start + len(chunk), len(paths))
+        if time.perf_counter() - began > cold_seconds_per_file * len(chunk):
             found.extend(_sniff_in_pool(paths[start + CHUNK_FILES :], explicit))
+            report(len(paths), len(paths))
             break
     return found
 
@@ -38,6 +46,9 @@ def _sniff_chunk(paths: Sequence[str], explicit: frozenset[str]) -> list[Sniffed
 
 
 def _sniff_in_pool(paths: Sequence[str], explicit: frozenset[str]) -> list[Sniffed]:
+    # Imported here: only a cold disk needs it, and start-up time counts.
+    from concurrent.futures import ThreadPoolExecutor
+
     chunks = [paths[start : start + CHUNK_FILES] for start in range(0, len(paths), CHUNK_FILES)]
     with ThreadPoolExecutor(THREADS, thread_name_prefix="sniff") as pool:
         results = pool.map(lambda chunk: _sniff_chunk(chunk, explicit), chunks)

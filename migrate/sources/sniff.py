@@ -1,9 +1,8 @@
 """Read files and decide from their raw bytes, before any YAML parsing, which ones matter.
 
 This is the hot path of a scan (every file of a repository passes through it), so it reads into
-one reused buffer with plain `os` calls and only copies the bytes of files worth parsing. A thread
-pool was measured and dropped: on a warm page cache it was slower (GIL hand-offs around short
-system calls).
+one reused buffer with plain `os` calls (measured: a third faster than `open().read()`) and only
+copies the bytes of files worth parsing. Files larger than the buffer are memory-mapped.
 """
 
 from __future__ import annotations
@@ -15,9 +14,10 @@ import mmap
 import os
 import re
 import stat
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from migrate.sources.needles import Needles
 from migrate.sources.unparsable import MAX_FILE_BYTES, line_at, too_large
 
 INTEREST_KINDS = (
@@ -31,6 +31,7 @@ MANIFEST_SUFFIXES = (".yaml", ".yml", ".json", ".YAML", ".YML", ".JSON")
 EXTENSION_KIND = b"ServiceMeshExtension"
 WORKLOAD_MARK = b"containers"  # every pod template (Deployment, Job, Pod, ...) has one
 STDIN = "<stdin>"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 _INTEREST = tuple(kind.encode() for kind in INTEREST_KINDS)
 _BUFFER_BYTES = 1024 * 1024
@@ -59,8 +60,14 @@ _Searchable = bytes | bytearray | mmap.mmap
 
 def mentions_interest_kind(view: _Searchable, size: int) -> bool:
     if view.find(b"ServiceMesh", 0, size) < 0 and view.find(b"WasmPlugin", 0, size) < 0:
-        return False
+        return view[:2] in UTF16_BOMS and _utf16_mentions_interest_kind(view[:size])
     return any(view.find(kind, 0, size) >= 0 for kind in _INTEREST)
+
+
+def _utf16_mentions_interest_kind(data: bytes | bytearray) -> bool:
+    """What Windows PowerShell's `>` writes; Kubernetes reads it, so it must not be skipped."""
+    text = bytes(data).decode("utf-16", errors="replace")
+    return any(kind in text for kind in INTEREST_KINDS)
 
 
 def first_mention(view: _Searchable, size: int) -> int:
@@ -134,12 +141,12 @@ class Reader:
             return Sniffed(path, verdict, bytes(memoryview(self._buffer)[:size]))
         return Sniffed(path, verdict) if verdict else None
 
-    def read_if_contains(self, path: str, needles: Collection[bytes]) -> bytes | None:
+    def read_if_contains(self, path: str, needles: Needles) -> bytes | None:
         """The file's bytes when they contain one of `needles`; raises OSError."""
         size = self._read_into_buffer(path)
         if size == _BUFFER_BYTES:
             return self._read_large_if_contains(path, needles)
-        if any(self._buffer.find(needle, 0, size) >= 0 for needle in needles):
+        if needles.found_in(self._buffer, size):
             return bytes(memoryview(self._buffer)[:size])
         return None
 
@@ -155,16 +162,18 @@ class Reader:
         with _mapped(path) as view:
             size = len(view)
             verdict = verdict_of(view, size, manifest) if size else None
-            if verdict is not Verdict.PARSE:
-                return None  # too large to be a workload manifest worth parsing
+            if verdict is None or (verdict is Verdict.WORKLOAD and size > MAX_FILE_BYTES):
+                return None
+            if verdict is Verdict.WORKLOAD:
+                return Sniffed(path, verdict)  # e.g. a rendered all-in-one install.yaml
             if size > MAX_FILE_BYTES:
                 return _too_large(path, view, size)
             return Sniffed(path, verdict, view[:])
 
-    def _read_large_if_contains(self, path: str, needles: Collection[bytes]) -> bytes | None:
+    def _read_large_if_contains(self, path: str, needles: Needles) -> bytes | None:
         with _mapped(path) as view:
             size = len(view)
-            if size > MAX_FILE_BYTES or not any(view.find(n, 0, size) >= 0 for n in needles):
+            if size > MAX_FILE_BYTES or not needles.found_in(view, size):
                 return None
             return view[:]
 

@@ -40,8 +40,12 @@ def binary(line: int | None) -> Unparsable:
     )
 
 
-def utf16() -> Unparsable:
-    return Unparsable("UTF-16 text; save it as UTF-8 so it can be checked", 1)
+def not_utf16(offset: int) -> Unparsable:
+    return Unparsable(
+        f"starts like UTF-16 text but is not (invalid data at byte {offset}); "
+        "save it as UTF-8 so it can be checked",
+        None,
+    )
 
 
 def not_utf8(data: bytes, offset: int) -> Unparsable:

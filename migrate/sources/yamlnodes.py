@@ -55,8 +55,10 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int], dept
     if known is not None:
         return known
     if id(node) in open_:
-        raise Unparsable("a YAML alias refers to a node that contains it (a recursive structure)",
-                         first_line(node))
+        raise Unparsable(
+            "a YAML alias refers to a node that contains it (a recursive structure)",
+            first_line(node),
+        )
     if depth > MAX_DEPTH:
         raise too_deep(node)
     open_.add(id(node))

@@ -66,8 +66,9 @@ def symlink(name: str, target: str) -> tuple[tarfile.TarInfo, None]:
     return info, None
 
 
-def maistra_manifest(module: str = "extension.wasm", phase: str = "PreAuthZ",
-                     priority: int = 100) -> bytes:
+def maistra_manifest(
+    module: str = "extension.wasm", phase: str = "PreAuthZ", priority: int = 100
+) -> bytes:
     return (
         "schemaVersion: 1\n"
         "name: header-append\n"

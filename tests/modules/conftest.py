@@ -42,20 +42,22 @@ def htpasswd_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Regi
 
 @pytest.fixture(scope="session")
 def token_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
-    running = start_registry(
-        tmp_path_factory.mktemp("token-registry"), tls=True, token_users=USERS
-    )
+    running = start_registry(tmp_path_factory.mktemp("token-registry"), tls=True, token_users=USERS)
     yield running
     running.stop()
 
 
 @pytest.fixture
 def options(registry: Registry, tmp_path: Path) -> ModuleOptions:
-    """Options for the plain registry, with an empty registry config and a private cache."""
+    return options_for(registry, tmp_path)
+
+
+def options_for(registry: Registry, directory: Path) -> ModuleOptions:
+    """Options for a test registry, with an empty registry config and a private cache."""
     return ModuleOptions(
-        registry_config=_empty_docker_config(tmp_path),
+        registry_config=_empty_docker_config(directory),
         insecure_registries=frozenset({registry.host}),
-        cache_dir=tmp_path / "cache",
+        cache_dir=directory / "cache",
         timeout=5.0,
     )
 

@@ -19,11 +19,17 @@ def _auth(user: str, password: str) -> str:
 
 
 def test_config_json_auth_strings_become_credentials_by_host() -> None:
-    config = parse_docker_config(json.dumps({"auths": {
-        "https://quay.io/v1/": {"auth": _auth("robot", PASSWORD)},
-        "127.0.0.1:5000": {"username": "alice", "password": "pw"},
-        "https://index.docker.io/v1/": {"auth": _auth("hub", "pw2")},
-    }}).encode())
+    config = parse_docker_config(
+        json.dumps(
+            {
+                "auths": {
+                    "https://quay.io/v1/": {"auth": _auth("robot", PASSWORD)},
+                    "127.0.0.1:5000": {"username": "alice", "password": "pw"},
+                    "https://index.docker.io/v1/": {"auth": _auth("hub", "pw2")},
+                }
+            }
+        ).encode()
+    )
     assert config.credentials_for("quay.io") == Credentials("robot", PASSWORD)
     assert config.credentials_for("127.0.0.1:5000") == Credentials("alice", "pw")
     assert config.credentials_for("registry-1.docker.io") == Credentials("hub", "pw2")
@@ -32,7 +38,8 @@ def test_config_json_auth_strings_become_credentials_by_host() -> None:
 
 def test_identity_tokens_are_kept_for_the_oauth_flow() -> None:
     config = parse_docker_config(
-        b'{"auths": {"acr.example.io": {"username": "00000000", "identitytoken": "refresh"}}}')
+        b'{"auths": {"acr.example.io": {"username": "00000000", "identitytoken": "refresh"}}}'
+    )
     assert config.credentials_for("acr.example.io") == Credentials("00000000", "", "refresh")
 
 
@@ -42,17 +49,23 @@ def test_a_legacy_dockercfg_pull_secret_is_read_too() -> None:
 
 
 def test_secrets_never_show_in_a_repr() -> None:
-    config = parse_docker_config(json.dumps(
-        {"auths": {"quay.io": {"auth": _auth("robot", PASSWORD), "identitytoken": "tok3n"}}}
-    ).encode())
+    config = parse_docker_config(
+        json.dumps(
+            {"auths": {"quay.io": {"auth": _auth("robot", PASSWORD), "identitytoken": "tok3n"}}}
+        ).encode()
+    )
     shown = repr(config) + repr(config.credentials_for("quay.io"))
     assert PASSWORD not in shown and "tok3n" not in shown and _auth("robot", PASSWORD) not in shown
 
 
 @pytest.mark.parametrize(
     "payload",
-    [b"not json", b"[]", b'{"auths": []}', json.dumps(
-        {"auths": {"quay.io": {"auth": "bm90LWEtcGFpcg=="}}}).encode()],
+    [
+        b"not json",
+        b"[]",
+        b'{"auths": []}',
+        json.dumps({"auths": {"quay.io": {"auth": "bm90LWEtcGFpcg=="}}}).encode(),
+    ],
 )
 def test_a_broken_config_is_a_clear_error_without_its_content(payload: bytes) -> None:
     with pytest.raises(ModuleError) as raised:
@@ -75,6 +88,8 @@ def test_a_missing_default_config_means_anonymous_but_a_missing_explicit_one_is_
 def test_docker_config_env_points_at_the_default_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "config.json").write_text(json.dumps({"auths": {"quay.io": {"auth": _auth("a", "b")}}}))
+    (tmp_path / "config.json").write_text(
+        json.dumps({"auths": {"quay.io": {"auth": _auth("a", "b")}}})
+    )
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
     assert load_docker_config(None).credentials_for("quay.io") == Credentials("a", "b")

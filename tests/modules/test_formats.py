@@ -41,12 +41,15 @@ def test_a_docker_image_with_plugin_wasm_in_a_subdirectory_is_accepted_as_istio_
     assert (contents.format, contents.module_path) == (ImageFormat.DOCKER, "build/plugin.wasm")
 
 
-def test_a_docker_image_whose_last_layer_is_not_a_docker_gzip_layer_fails_without_fallback() -> None:
+def test_a_docker_image_whose_last_layer_is_not_a_docker_gzip_layer_fails_without_fallback() -> (
+    None
+):
     contents = _detect(media.DOCKER_MANIFEST, [(media.OCI_LAYER_GZIP, compat_layer(WASM))])
     assert contents.format is None
     assert _rules(contents) == ["MOD007"]
     assert "invalid media type application/vnd.oci.image.layer.v1.tar+gzip" in (
-        contents.findings[0].message)
+        contents.findings[0].message
+    )
 
 
 def test_the_wasm_artifact_variant_has_two_layers_one_raw_wasm() -> None:
@@ -58,7 +61,10 @@ def test_the_wasm_artifact_variant_has_two_layers_one_raw_wasm() -> None:
 def test_a_maistra_image_is_recognised_and_explained_with_istios_error() -> None:
     contents = _detect(media.OCI_MANIFEST, [(media.OCI_LAYER_GZIP, maistra_layer(WASM))])
     assert (contents.format, contents.wasm, contents.module_path) == (
-        ImageFormat.MAISTRA, WASM, "extension.wasm")
+        ImageFormat.MAISTRA,
+        WASM,
+        "extension.wasm",
+    )
     assert contents.maistra is not None
     assert (contents.maistra.phase, contents.maistra.priority) == ("PreAuthZ", 100)
     assert _rules(contents) == ["MOD006"]
@@ -73,15 +79,19 @@ def test_a_maistra_22_image_naming_plugin_wasm_works_for_istio_and_keeps_its_def
 
 
 def test_a_maistra_image_with_its_module_in_an_earlier_layer_is_still_maistra() -> None:
-    layers = [(media.OCI_LAYER_GZIP, gzip_tar([("extension.wasm", WASM)])),
-              (media.OCI_LAYER_GZIP, gzip_tar([("manifest.yaml", maistra_manifest())]))]
+    layers = [
+        (media.OCI_LAYER_GZIP, gzip_tar([("extension.wasm", WASM)])),
+        (media.OCI_LAYER_GZIP, gzip_tar([("manifest.yaml", maistra_manifest())])),
+    ]
     contents = _detect(media.OCI_MANIFEST, layers)
     assert (contents.format, contents.wasm) == (ImageFormat.MAISTRA, WASM)
 
 
 def test_two_layers_work_on_current_istio_but_not_on_ossm_22() -> None:
-    layers = [(media.OCI_LAYER_GZIP, gzip_tar([("README", b"x")])),
-              (media.OCI_LAYER_GZIP, compat_layer(WASM))]
+    layers = [
+        (media.OCI_LAYER_GZIP, gzip_tar([("README", b"x")])),
+        (media.OCI_LAYER_GZIP, compat_layer(WASM)),
+    ]
     contents = _detect(media.OCI_MANIFEST, layers)
     assert contents.format is ImageFormat.OCI_COMPAT
     assert _rules(contents) == ["MOD008"]

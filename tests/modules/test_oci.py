@@ -1,10 +1,14 @@
 """The read path against a real registry (Debian docker-registry on 127.0.0.1)."""
 
+import gzip
 import json
 import socket
+import tarfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -25,7 +29,7 @@ from tests.modules.builders import (
     maistra_layer,
     wat_module,
 )
-from tests.modules.conftest import needs_registry
+from tests.modules.conftest import needs_registry, options_for
 from tests.support.registry import Registry, digest_of, push, push_raw_manifest
 
 pytestmark = needs_registry
@@ -57,9 +61,14 @@ def test_an_oci_compat_image_is_pulled_and_its_digest_is_the_manifest_digest(
 
 
 def test_a_docker_schema2_maistra_image_is_pulled_and_recognised(registry: Registry) -> None:
-    pushed = push(registry, "maistra/header-append", "2.1", [(DOCKER_LAYER, maistra_layer(WASM))],
-                  config=(DOCKER_CONFIG, b'{"architecture":"amd64","os":"linux"}'),
-                  manifest_media_type=DOCKER_MANIFEST)
+    pushed = push(
+        registry,
+        "maistra/header-append",
+        "2.1",
+        [(DOCKER_LAYER, maistra_layer(WASM))],
+        config=(DOCKER_CONFIG, b'{"architecture":"amd64","os":"linux"}'),
+        manifest_media_type=DOCKER_MANIFEST,
+    )
     pulled = _pull(pushed.reference, _settings(registry))
     assert pulled.contents.format.value == "maistra"
     assert pulled.manifest.media_type == DOCKER_MANIFEST
@@ -70,8 +79,9 @@ def test_a_wasm_artifact_image_is_pulled(registry: Registry) -> None:
     pushed = push(registry, "oci/artifact", "1", [(WASM_LAYER, WASM)], config=config)
     # the spec's variant has the config as a second layer too; a 1-layer push is invalid
     assert _pull(pushed.reference, _settings(registry)).contents.format is None
-    pushed = push(registry, "oci/artifact", "2", [(WASM_LAYER, WASM), (WASM_CONFIG, config[1])],
-                  config=config)
+    pushed = push(
+        registry, "oci/artifact", "2", [(WASM_LAYER, WASM), (WASM_CONFIG, config[1])], config=config
+    )
     assert _pull(pushed.reference, _settings(registry)).contents.format.value == "oci-artifact"
 
 
@@ -124,17 +134,18 @@ def test_a_refused_connection_is_reported_at_once() -> None:
     started = time.monotonic()
     error = _error(f"127.0.0.1:{port}/a/b:1", settings)
     assert error.rule_id == "MOD001" and f"127.0.0.1:{port}" in error.message
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 3.0
 
 
 def test_a_registry_that_never_answers_is_reported_after_the_timeout() -> None:
     with _silent_server() as port:
-        settings = RegistrySettings(insecure_registries=frozenset({f"127.0.0.1:{port}"}),
-                                    timeout=0.5)
+        settings = RegistrySettings(
+            insecure_registries=frozenset({f"127.0.0.1:{port}"}), timeout=0.5
+        )
         started = time.monotonic()
         error = _error(f"127.0.0.1:{port}/a/b:1", settings)
     assert error.rule_id == "MOD001" and "did not answer within 0.5s" in error.message
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 3.0
 
 
 def test_a_layer_declared_over_the_limit_is_not_downloaded(registry: Registry) -> None:
@@ -147,26 +158,30 @@ def test_a_layer_declared_over_the_limit_is_not_downloaded(registry: Registry) -
 
 
 def test_the_blob_cache_serves_a_layer_the_registry_has_since_corrupted(
-    fresh_registry: Registry, options: ModuleOptions
+    fresh_registry: Registry, tmp_path: Path
 ) -> None:
-    options = ModuleOptions(insecure_registries=frozenset({fresh_registry.host}),
-                            registry_config=options.registry_config, cache_dir=options.cache_dir)
+    options = options_for(fresh_registry, tmp_path)
     layer = compat_layer(WASM)
     pushed = push(fresh_registry, "cached/image", "1", [(OCI_LAYER, layer)])
-    first = check_references([pushed.reference], options)[pushed.reference]
+    configs = {pushed.reference: {"a": 1}}
+    first = check_references([pushed.reference], options, configs)[pushed.reference]
     fresh_registry.blob_file(digest_of(layer)).write_bytes(b"x" * len(layer))
-    second = check_references([pushed.reference], options)[pushed.reference]
+    second = check_references([pushed.reference], options, configs)[pushed.reference]
     assert first.findings == second.findings == ()
     assert second.wasm == WASM
 
 
 def _index(entries: list) -> bytes:  # type: ignore[type-arg]
-    manifests = [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
-                  "digest": pushed.digest, "size": len(pushed.manifest),
-                  "platform": {"os": "linux", "architecture": arch}}
-                 for pushed, arch in entries]
-    return json.dumps({"schemaVersion": 2, "mediaType": OCI_INDEX,
-                       "manifests": manifests}).encode()
+    manifests = [
+        {
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": pushed.digest,
+            "size": len(pushed.manifest),
+            "platform": {"os": "linux", "architecture": arch},
+        }
+        for pushed, arch in entries
+    ]
+    return json.dumps({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests}).encode()
 
 
 def _closed_port() -> int:
@@ -175,41 +190,42 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class _Silent:
+@contextmanager
+def _silent_server() -> Iterator[int]:
     """Accepts connections and never answers: a registry behind a black hole."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.05)
+    stopped = threading.Event()
+    held: list[socket.socket] = []
 
-    def __init__(self) -> None:
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen()
-        self.stopped = threading.Event()
-        self.held: list[socket.socket] = []
+    def hold() -> None:
+        while not stopped.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
 
-
-def _silent_server():  # type: ignore[no-untyped-def]
-    from contextlib import contextmanager
-
-    @contextmanager
-    def serve() -> Iterator[int]:
-        silent = _Silent()
-        thread = threading.Thread(target=_hold, args=(silent,), daemon=True)
-        thread.start()
-        try:
-            yield int(silent.listener.getsockname()[1])
-        finally:
-            silent.stopped.set()
-            silent.listener.close()
-            for held in silent.held:
-                held.close()
-
-    return serve()
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        stopped.set()
+        thread.join()
+        listener.close()
+        for connection in held:
+            connection.close()
 
 
-def _hold(silent: _Silent) -> None:
-    silent.listener.settimeout(0.05)
-    while not silent.stopped.is_set():
-        try:
-            connection, _ = silent.listener.accept()
-        except OSError:
-            continue
-        silent.held.append(connection)
+def test_a_layer_claiming_a_module_over_256_mib_is_a_finding_not_a_download(
+    registry: Registry, options: ModuleOptions
+) -> None:
+    info = tarfile.TarInfo("plugin.wasm")
+    info.size = 300 * 1024 * 1024
+    bomb = gzip.compress(info.tobuf(format=tarfile.GNU_FORMAT) + bytes(1 << 20))
+    pushed = push(registry, "bomb/layer", "1", [(OCI_LAYER, bomb)])
+    report = check_references([pushed.reference], options)[pushed.reference]
+    assert [f.rule for f in report.findings] == ["MOD005"]
+    assert "plugin.wasm" in report.findings[0].message

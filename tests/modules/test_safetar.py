@@ -20,7 +20,9 @@ def test_regular_files_come_back_with_normalised_paths_in_archive_order() -> Non
 def test_entries_escaping_the_root_are_refused_not_read(name: str) -> None:
     listing = read_gzip_tar(gzip_tar([(name, b"evil"), ("plugin.wasm", b"good")]), MIB)
     assert [f.path for f in listing.files] == ["plugin.wasm"]
-    assert [(r.name, r.reason) for r in listing.refused] == [(name, "points outside the image root")]
+    assert [(r.name, r.reason) for r in listing.refused] == [
+        (name, "points outside the image root")
+    ]
 
 
 def test_links_are_listed_as_refused_and_never_followed() -> None:
@@ -51,8 +53,10 @@ def test_an_entry_claiming_more_than_256_mib_is_refused_from_its_header() -> Non
     assert "plugin.wasm" in raised.value.message
 
 
-@pytest.mark.parametrize("blob", [b"\0asm\1\0\0\0", gzip.compress(b"just text, not a tar" * 40),
-                                  gzip.compress(tar_of([]))[:20]])
+@pytest.mark.parametrize(
+    "blob",
+    [b"\0asm\1\0\0\0", gzip.compress(b"just text, not a tar" * 40), gzip.compress(tar_of([]))[:20]],
+)
 def test_something_that_is_not_a_gzip_tar_is_a_clear_error(blob: bytes) -> None:
     with pytest.raises(ModuleError) as raised:
         read_gzip_tar(blob, MIB)

@@ -25,7 +25,7 @@ def test_the_assemblyscript_sdk_module_passes_with_abi_0_2_0_malloc_and_wasi_uns
     ("data", "hint"),
     [
         (b'{"not": "wasm"}' * 4, "instead of 00 61 73 6d"),
-        (b"(module\n  (func (export \"proxy_abi_version_0_2_1\")))", "WAT text"),
+        (b'(module\n  (func (export "proxy_abi_version_0_2_1")))', "WAT text"),
         (b"\x1f\x8b\x08\x00" + bytes(20), "gzip"),
         (b"", "empty"),
     ],
@@ -71,6 +71,8 @@ def test_an_import_with_the_wrong_signature_shows_both_signatures() -> None:
 def test_a_0_1_0_callback_shape_in_a_0_2_1_module_and_a_newer_wasi_import() -> None:
     findings = check_wasm(wat_module("old_header_callback")).findings
     assert sorted((f.rule, f.severity) for f in findings) == [
-        ("MOD016", Severity.WARNING), ("MOD017", Severity.ERROR)]
+        ("MOD016", Severity.WARNING),
+        ("MOD017", Severity.ERROR),
+    ]
     assert any("sched_yield" in f.message for f in findings)
     assert any("proxy_on_request_headers" in f.message for f in findings)

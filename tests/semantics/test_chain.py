@@ -6,17 +6,29 @@ Istio: `WasmPluginsByListenerInfo` + the listener builder (domain notes 4.2, 4.3
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from migrate.model import PluginPhase, SmePhase, WorkloadKind
+from migrate.semantics import chain as simulators
 from migrate.semantics.chain import (
     SimExtension,
     SimPlugin,
     SimWorkload,
-    istio_chain,
-    maistra_chain,
 )
 from migrate.semantics.versions import MeshVersion
+
+BUILT_INS = (simulators.AUTHN_FILTERS, simulators.RBAC_FILTER, simulators.STATS_FILTER)
+
+
+def maistra_chain(*args: Any) -> list[str]:
+    """The plugins only: most tests here are about their order; built-ins are tested below."""
+    return [e for e in simulators.maistra_chain(*args) if e not in BUILT_INS]
+
+
+def istio_chain(*args: Any) -> list[str]:
+    return [e for e in simulators.istio_chain(*args) if e not in BUILT_INS]
 
 ROOT = "istio-system"
 APP = "bookinfo"
@@ -215,3 +227,19 @@ def test_istio_match_mode_server_is_sidecar_inbound_and_gateways_are_client(
     plugins = [plugin("p", ROOT, modes=modes)]
     assert bool(istio_chain(sidecar(APP), plugins, ROOT, version)) is on_sidecar
     assert bool(istio_chain(gateway(ROOT), plugins, ROOT, version)) is on_gateway
+
+
+def test_built_in_filters_sit_where_maistra_and_istio_put_them() -> None:
+    extensions = [ext(name, phase=phase) for name, phase in (
+        ("pre-authn", SmePhase.PreAuthN), ("post-authn", SmePhase.PostAuthN),
+        ("pre-authz", SmePhase.PreAuthZ), ("post-authz", SmePhase.PostAuthZ),
+        ("post-stats", SmePhase.PostStats))]
+    assert simulators.maistra_chain(sidecar(), extensions, ROOT) == [
+        f"{ROOT}/pre-authn", "<authn>", f"{ROOT}/post-authn", f"{ROOT}/pre-authz", "<rbac>",
+        f"{ROOT}/post-authz", f"{ROOT}/post-stats", "<stats>"]
+    plugins = [plugin("authn", phase=PluginPhase.AUTHN), plugin("authz", phase=PluginPhase.AUTHZ),
+               plugin("stats", phase=PluginPhase.STATS),
+               plugin("none", phase=PluginPhase.UNSPECIFIED)]
+    assert simulators.istio_chain(sidecar(), plugins, ROOT, OSSM_26) == [
+        f"{ROOT}/authn", "<authn>", f"{ROOT}/authz", "<rbac>", f"{ROOT}/stats", f"{ROOT}/none",
+        "<stats>"]

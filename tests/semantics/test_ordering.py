@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from migrate.model import PluginPhase, SmePhase, WorkloadKind
-from migrate.semantics.chain import SimExtension, SimWorkload, istio_chain, maistra_chain
+from migrate.semantics.chain import SimWorkload, istio_chain
 from migrate.semantics.migration import Migration, Options, migrate
 from migrate.semantics.ordering import Ranked, assign_priorities
 from migrate.semantics.versions import MeshVersion
@@ -58,20 +58,12 @@ def test_postauthn_10_runs_before_preauthz_100_as_two_authz_plugins() -> None:
     post, pre = specs(migration)[f"{ROOT}/post-authn"], specs(migration)[f"{ROOT}/pre-authz"]
     assert post["phase"] == pre["phase"] == "AUTHZ"
     assert post["priority"] > pre["priority"]
-    assert not [f for f in migration.findings if f.rule == "SME020"]
-
-
-def test_copying_the_priorities_would_have_swapped_that_pair() -> None:
-    """Why renumbering is needed at all: the naive mapping runs PreAuthZ first under Istio."""
-    extensions = [SimExtension("a", ROOT, "post-authn", "i", SmePhase.PostAuthN, 10, ()),
-                  SimExtension("b", ROOT, "pre-authz", "i", SmePhase.PreAuthZ, 100, ())]
-    naive = [sim_plugin({"metadata": {"name": e.name, "namespace": ROOT},
-                         "spec": {"phase": "AUTHZ", "priority": e.priority}})
-             for e in extensions]
     workload = SimWorkload(APP, (), WorkloadKind.SIDECAR)
-    assert maistra_chain(workload, extensions, ROOT) == ["a", "b"]
-    assert istio_chain(workload, naive, ROOT, MeshVersion(2, 6)) == [f"{ROOT}/pre-authz",
-                                                                     f"{ROOT}/post-authn"]
+    plugins = [sim_plugin(p) for p in migration.plugins]
+    for created in (plugins, plugins[::-1]):
+        assert istio_chain(workload, created, ROOT, MeshVersion(2, 6)) == [
+            "<authn>", f"{ROOT}/post-authn", f"{ROOT}/pre-authz", "<rbac>", "<stats>"]
+    assert not [f for f in migration.findings if f.rule == "SME020"]
 
 
 # --- original values kept ----------------------------------------------------------------------
@@ -102,9 +94,8 @@ def test_values_beyond_int32_are_renumbered_into_int32(outside: int) -> None:
     items = [ranked("a", SmePhase.PreAuthN, outside), ranked("b", SmePhase.PreAuthN, 0)]
     assigned = dict(assign_priorities(items).priorities)
     assert all(INT32_MIN < value <= INT32_MAX for value in assigned.values())
-    expected_first = "a" if outside > 0 else "b"
-    expected = [f"{ROOT}/{expected_first}", f"{ROOT}/{'b' if expected_first == 'a' else 'a'}"]
-    assert descending_ids(assigned, expected)
+    order = [f"{ROOT}/a", f"{ROOT}/b"] if outside > 0 else [f"{ROOT}/b", f"{ROOT}/a"]
+    assert descending_ids(assigned, order)
 
 
 def test_one_phase_renumbered_leaves_the_other_phases_as_written() -> None:

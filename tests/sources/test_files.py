@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from source_trees import Tree, deployment_yaml, extension_yaml, git, names
 
 from migrate.model import Location
 from migrate.sources.files import read_paths, read_workloads
+from tests.sources.source_trees import Tree, deployment_yaml, extension_yaml, names
 
 
 def test_multi_document_file_gives_each_object_its_document_index_and_first_key_line(
@@ -20,10 +20,10 @@ def test_multi_document_file_gives_each_object_its_document_index_and_first_key_
         deployment_yaml("productpage", "productpage")  # document 0, lines 1-13
         + "---\n"  # 14: document 1 is empty
         + "---\n# comment\n"  # 15-16: document 2 starts with a comment
-        + extension_yaml("header-append")  # 17-24
-        + "--- just a string\n"  # 25: document 3 is not an object
+        + extension_yaml("header-append")  # 17-23
+        + "--- just a string\n"  # 24: document 3 is not an object
         + "---\n"
-        + extension_yaml("auth-check")  # document 4 starts at line 27
+        + extension_yaml("auth-check")  # document 4 starts at line 26
     )
     root = tree({"mesh.yaml": text})
 
@@ -34,7 +34,7 @@ def test_multi_document_file_gives_each_object_its_document_index_and_first_key_
     assert where == {
         "productpage": Location(path, 1, 0),
         "header-append": Location(path, 17, 2),
-        "auth-check": Location(path, 27, 4),
+        "auth-check": Location(path, 26, 4),
     }
     assert scan.findings == ()
 
@@ -79,8 +79,11 @@ def test_json_file_is_read_with_lines(tree: Tree) -> None:
 
 def test_json_that_yaml_cannot_read_is_still_found(tree: Tree) -> None:
     # json.dumps escapes an emoji as a surrogate pair, which PyYAML (YAML 1.1) rejects.
-    body = {"apiVersion": "maistra.io/v1", "kind": "ServiceMeshExtension",
-            "metadata": {"name": "emoji", "annotations": {"note": "\U0001f600"}}}
+    body = {
+        "apiVersion": "maistra.io/v1",
+        "kind": "ServiceMeshExtension",
+        "metadata": {"name": "emoji", "annotations": {"note": "\U0001f600"}},
+    }
     root = tree({"ext.json": json.dumps(body)})
 
     scan = read_paths([str(root)])
@@ -114,7 +117,7 @@ def test_stdin_is_read_with_its_own_location_alongside_directories(tree: Tree) -
     scan = read_paths(["-", str(root)], stdin=piped)
 
     assert names(scan) == ["from-stdin", "second", "from-file"]
-    assert scan.resources[1].location == Location("<stdin>", 10, 1)
+    assert scan.resources[1].location == Location("<stdin>", 9, 1)
     assert scan.files_scanned == 2
 
 
@@ -126,62 +129,15 @@ def test_rendered_workloads_on_stdin_are_parsed_right_away() -> None:
     assert [r.kind for r in scan.resources] == ["Deployment"]
 
 
-def test_files_git_ignores_are_skipped_but_untracked_ones_are_read(tree: Tree) -> None:
-    root = tree({
-        ".gitignore": "generated/\n*.local.yaml\n",
-        "tracked.yaml": extension_yaml("tracked"),
-        "untracked.yaml": extension_yaml("untracked"),
-        "generated/out.yaml": extension_yaml("ignored-directory"),
-        "dev.local.yaml": extension_yaml("ignored-pattern"),
-    })
-    git(root, "init", "-q")
-    git(root, "add", "tracked.yaml")
-
-    scan = read_paths([str(root)])
-
-    assert names(scan) == ["tracked", "untracked"]
-    assert scan.files_scanned == 3  # .gitignore, tracked.yaml, untracked.yaml
-
-
-def test_a_directory_named_explicitly_is_read_even_when_git_ignores_it(tree: Tree) -> None:
-    root = tree({".gitignore": "rendered/\n", "rendered/out.yaml": extension_yaml("rendered")})
-    git(root, "init", "-q")
-
-    assert names(read_paths([str(root / "rendered")])) == ["rendered"]
-
-
-def test_nested_repository_uses_its_own_ignore_rules(tree: Tree) -> None:
-    root = tree({
-        "outer.yaml": extension_yaml("outer"),
-        "vendor/lib/.gitignore": "skip.yaml\n",
-        "vendor/lib/skip.yaml": extension_yaml("skipped"),
-        "vendor/lib/keep.yaml": extension_yaml("kept"),
-    })
-    git(root, "init", "-q")
-    git(root / "vendor" / "lib", "init", "-q")
-
-    assert names(read_paths([str(root)])) == ["kept", "outer"]
-
-
-@pytest.mark.parametrize("in_git", [True, False], ids=["git-work-tree", "plain-directory"])
-def test_dot_git_directories_are_never_read(tree: Tree, in_git: bool) -> None:
-    root = tree({"app.yaml": extension_yaml("real"), "sub/x.yaml": extension_yaml("sub")})
-    if in_git:
-        git(root, "init", "-q")
-    hidden = {".git/refs/ext.yaml": extension_yaml("in-dot-git"),
-              "sub/.git/ext.yaml": extension_yaml("in-nested-dot-git")}
-    tree(hidden)
-
-    assert sorted(names(read_paths([str(root)]))) == ["real", "sub"]
-
-
 def test_results_come_in_path_order_whatever_the_creation_order(tree: Tree) -> None:
-    root = tree({
-        "zeta/z.yaml": extension_yaml("z"),
-        "alpha/b.yaml": extension_yaml("b"),
-        "alpha/a.yaml": extension_yaml("a"),
-        "mid.yaml": extension_yaml("m"),
-    })
+    root = tree(
+        {
+            "zeta/z.yaml": extension_yaml("z"),
+            "alpha/b.yaml": extension_yaml("b"),
+            "alpha/a.yaml": extension_yaml("a"),
+            "mid.yaml": extension_yaml("m"),
+        }
+    )
 
     first = read_paths([str(root)])
     again = read_paths([str(root / "zeta"), str(root)])  # overlapping paths: each file once
@@ -197,53 +153,25 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     assert raised.value.filename == str(tmp_path / "nope")
 
 
-def test_namespace_hint_comes_from_the_kustomization_chain(tree: Tree) -> None:
-    root = tree({
-        "apps/kustomization.yaml": "namespace: outer\nresources:\n- team/\n- ../elsewhere.yaml\n",
-        "apps/team/kustomization.yaml": "namespace: inner\nresources:\n- ext.yaml\n- sub/nested.yaml\n",
-        "apps/team/ext.yaml": extension_yaml("listed"),
-        "apps/team/sub/nested.yaml": extension_yaml("listed-by-path"),
-        "apps/team/pinned.yaml": extension_yaml("pinned", namespace="explicit"),
-        "apps/team/unlisted.yaml": extension_yaml("unlisted"),
-    })
-
-    scan = read_paths([str(root)])
-
-    namespaces = {r.name: r.namespace for r in scan.resources}
-    assert namespaces == {
-        "listed": "outer",  # as kustomize does, the outermost namespace wins
-        "listed-by-path": "outer",
-        "pinned": "explicit",
-        "unlisted": None,
-    }
-
-
-def test_namespace_hint_from_the_nearest_kustomization_alone(tree: Tree) -> None:
-    root = tree({
-        "base/Kustomization": "namespace: mesh-a\nresources: [ext.yaml]\n",
-        "base/ext.yaml": extension_yaml("ext"),
-    })
-
-    (resource,) = read_paths([str(root)]).resources
-
-    assert (resource.namespace, resource.namespace_hint) == ("mesh-a", "mesh-a")
-
-
 def test_workload_files_are_listed_unparsed_and_read_on_demand(tree: Tree) -> None:
-    root = tree({
-        "kustomization.yaml": "namespace: bookinfo\nresources: [reviews.yaml, ratings.yaml]\n",
-        "reviews.yaml": deployment_yaml("reviews", "reviews") + "---\n" + "kind: Service\n",
-        "ratings.yaml": deployment_yaml("ratings", "ratings"),
-        "broken.yaml": "kind: Deployment\napp: reviews\ncontainers: [\n",
-        "service.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n",
-        "ext.yaml": extension_yaml("ext"),
-    })
+    root = tree(
+        {
+            "kustomization.yaml": "namespace: bookinfo\nresources: [reviews.yaml, ratings.yaml]\n",
+            "reviews.yaml": deployment_yaml("reviews", "reviews") + "---\n" + "kind: Service\n",
+            "ratings.yaml": deployment_yaml("ratings", "ratings"),
+            "broken.yaml": "kind: Deployment\napp: reviews\ncontainers: [\n",
+            "service.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n",
+            "ext.yaml": extension_yaml("ext"),
+        }
+    )
 
     scan = read_paths([str(root)])
     workloads = read_workloads(scan.workload_files, [b"app: reviews"])
 
     assert [Path(p).name for p in scan.workload_files] == [
-        "broken.yaml", "ratings.yaml", "reviews.yaml"
+        "broken.yaml",
+        "ratings.yaml",
+        "reviews.yaml",
     ]
     assert {r.kind for r in scan.resources} == {"ServiceMeshExtension"}
     assert [(w.kind, w.name, w.namespace) for w in workloads] == [

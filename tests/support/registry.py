@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import ipaddress
 import json
+import re
 import shutil
 import ssl
 import subprocess
@@ -32,6 +33,7 @@ from cryptography.x509.oid import NameOID
 
 REGISTRY_BINARY = shutil.which("docker-registry") or "/usr/bin/docker-registry"
 _READY_SECONDS = 10.0
+_LISTENING = re.compile(r"listening on (127\.0\.0\.1:\d+)")
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 
@@ -55,7 +57,11 @@ class Registry:
         """Where the filesystem driver keeps a blob: tests corrupt it to make the registry lie."""
         algorithm, hex_digest = digest.split(":", 1)
         return (
-            self.storage / "docker/registry/v2/blobs" / algorithm / hex_digest[:2] / hex_digest
+            self.storage
+            / "docker/registry/v2/blobs"
+            / algorithm
+            / hex_digest[:2]
+            / hex_digest
             / "data"
         )
 
@@ -81,14 +87,17 @@ def start_registry(
     config: dict[str, object] = {
         "version": 0.1,
         "log": {"level": "info", "accesslog": {"disabled": True}},
-        "storage": {"filesystem": {"rootdirectory": str(workdir / "data")},
-                    "delete": {"enabled": True}},
+        "storage": {
+            "filesystem": {"rootdirectory": str(workdir / "data")},
+            "delete": {"enabled": True},
+        },
         "http": {"addr": "127.0.0.1:0", "secret": "test-secret"},
     }
     ca_file = token_server = None
     if htpasswd_users:
-        config["auth"] = {"htpasswd": {"realm": "test-realm",
-                                       "path": str(_htpasswd(workdir, htpasswd_users))}}
+        config["auth"] = {
+            "htpasswd": {"realm": "test-realm", "path": str(_htpasswd(workdir, htpasswd_users))}
+        }
     if tls:
         ca_file, cert, key = _tls_files(workdir)
         config["http"] = {**config["http"], "tls": {"certificate": str(cert), "key": str(key)}}  # type: ignore[dict-item]
@@ -99,7 +108,9 @@ def start_registry(
     log = (workdir / "registry.log").open("wb")
     process = subprocess.Popen(
         [REGISTRY_BINARY, "serve", str(workdir / "config.yml")],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
     )
     log.close()
     host = _wait_for_listening(process, workdir / "registry.log")
@@ -110,9 +121,9 @@ def start_registry(
 def _wait_for_listening(process: subprocess.Popen[bytes], log: Path) -> str:
     deadline = time.monotonic() + _READY_SECONDS
     while time.monotonic() < deadline:
-        for line in log.read_text(errors="replace").splitlines():
-            if "listening on" in line:
-                return line.split("listening on ", 1)[1].split()[0].strip('"')
+        found = _LISTENING.search(log.read_text(errors="replace"))
+        if found:
+            return found.group(1)
         if process.poll() is not None:
             raise RuntimeError(f"docker-registry exited: {log.read_text(errors='replace')}")
         time.sleep(0.01)
@@ -124,12 +135,14 @@ def _htpasswd(workdir: Path, users: Mapping[str, str]) -> Path:
     path = workdir / "htpasswd"
     for index, (user, password) in enumerate(users.items()):
         flags = "-Bbc" if index == 0 else "-Bb"  # distribution only accepts bcrypt
-        subprocess.run(["htpasswd", flags, str(path), user, password], check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["htpasswd", flags, str(path), user, password], check=True, capture_output=True
+        )
     return path
 
 
 # --- TLS -------------------------------------------------------------------------------------
+
 
 def _key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -140,10 +153,12 @@ def _name(common_name: str) -> x509.Name:
 
 
 def _certificate(
-    subject: str, key: rsa.RSAPrivateKey, issuer: tuple[str, rsa.RSAPrivateKey] | None,
+    subject: str,
+    key: rsa.RSAPrivateKey,
+    issuer: tuple[str, rsa.RSAPrivateKey] | None,
     ca: bool,
 ) -> x509.Certificate:
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     issuer_name, issuer_key = issuer or (subject, key)
     builder = (
         x509.CertificateBuilder()
@@ -164,8 +179,9 @@ def _certificate(
 def _pem(item: x509.Certificate | rsa.RSAPrivateKey) -> bytes:
     if isinstance(item, x509.Certificate):
         return item.public_bytes(serialization.Encoding.PEM)
-    return item.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                              serialization.NoEncryption())
+    return item.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _tls_files(workdir: Path) -> tuple[Path, Path, Path]:
@@ -173,12 +189,14 @@ def _tls_files(workdir: Path) -> tuple[Path, Path, Path]:
     ca_cert = _certificate("sme-migrate test CA", ca_key, None, ca=True)
     server_cert = _certificate("127.0.0.1", server_key, ("sme-migrate test CA", ca_key), ca=False)
     paths = workdir / "ca.pem", workdir / "server.pem", workdir / "server-key.pem"
-    for path, item in zip(paths, (ca_cert, server_cert, server_key), strict=True):
+    items: tuple[x509.Certificate | rsa.RSAPrivateKey, ...] = (ca_cert, server_cert, server_key)
+    for path, item in zip(paths, items, strict=True):
         path.write_bytes(_pem(item))
     return paths
 
 
 # --- Token server ----------------------------------------------------------------------------
+
 
 class TokenServer:
     """Docker token auth: `GET /token?service=..&scope=..`, basic auth optional.
@@ -206,8 +224,12 @@ class TokenServer:
         return f"http://127.0.0.1:{self._server.server_address[1]}/token"
 
     def registry_settings(self) -> dict[str, str]:
-        return {"realm": self.realm, "service": self.service, "issuer": self.issuer,
-                "rootcertbundle": str(self.bundle)}
+        return {
+            "realm": self.realm,
+            "service": self.service,
+            "issuer": self.issuer,
+            "rootcertbundle": str(self.bundle),
+        }
 
     def stop(self) -> None:
         self._server.shutdown()
@@ -216,8 +238,13 @@ class TokenServer:
     def issue(self, user: str | None, scopes: Sequence[str]) -> str:
         now = int(time.time())
         claims = {
-            "iss": self.issuer, "sub": user or "", "aud": self.service, "iat": now,
-            "nbf": now - 10, "exp": now + 300, "jti": uuid.uuid4().hex,
+            "iss": self.issuer,
+            "sub": user or "",
+            "aud": self.service,
+            "iat": now,
+            "nbf": now - 10,
+            "exp": now + 300,
+            "jti": uuid.uuid4().hex,
             "access": [a for a in (self._grant(user, s) for s in scopes) if a],
         }
         der = self._cert.public_bytes(serialization.Encoding.DER)
@@ -230,8 +257,9 @@ class TokenServer:
         if kind != "repository" or not name:
             return None
         wanted = [a for a in actions.split(",") if a]
-        allowed = wanted if user else [a for a in wanted if a == "pull" and
-                                       name.startswith("public/")]
+        allowed = (
+            wanted if user else [a for a in wanted if a == "pull" and name.startswith("public/")]
+        )
         return {"type": "repository", "name": name, "actions": allowed}
 
     def _user(self, authorization: str | None) -> tuple[bool, str | None]:
@@ -248,11 +276,12 @@ class TokenServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 query = parse_qs(urlparse(self.path).query)
                 accepted, user = server._user(self.headers.get("Authorization"))
-                server.requests.append({"user": user or "", "scope": " ".join(
-                    query.get("scope", []))})
+                server.requests.append(
+                    {"user": user or "", "scope": " ".join(query.get("scope", []))}
+                )
                 if not accepted:
                     self._reply(401, {"details": "invalid credentials"})
                     return
@@ -267,13 +296,14 @@ class TokenServer:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 return
 
         return Handler
 
 
 # --- An independent pusher -------------------------------------------------------------------
+
 
 def digest_of(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
@@ -298,8 +328,10 @@ def push(
     """Upload blobs and a manifest with plain httpx; layers are (media type, bytes)."""
     descriptors = [_descriptor(mt, data) for mt, data in layers]
     manifest: dict[str, object] = {
-        "schemaVersion": 2, "mediaType": manifest_media_type,
-        "config": _descriptor(*config), "layers": descriptors,
+        "schemaVersion": 2,
+        "mediaType": manifest_media_type,
+        "config": _descriptor(*config),
+        "layers": descriptors,
     }
     if annotations:
         manifest["annotations"] = dict(annotations)
@@ -332,10 +364,12 @@ def _client(registry: Registry, repository: str) -> Iterator[httpx.Client]:
         token = registry.token_server.issue(user, [f"repository:{repository}:pull,push"])
         headers["Authorization"] = f"Bearer {token}"
     auth = httpx.BasicAuth(user, password) if registry.users and not registry.token_server else None
-    verify = ssl.create_default_context(cafile=str(registry.ca_file or "")) \
-        if registry.ca_file else True
-    with httpx.Client(base_url=registry.base_url, headers=headers, auth=auth, verify=verify,
-                      timeout=10) as client:
+    verify = (
+        ssl.create_default_context(cafile=str(registry.ca_file or "")) if registry.ca_file else True
+    )
+    with httpx.Client(
+        base_url=registry.base_url, headers=headers, auth=auth, verify=verify, timeout=10
+    ) as client:
         yield client
 
 
@@ -344,14 +378,18 @@ def _upload(client: httpx.Client, repository: str, data: bytes) -> None:
     assert start.status_code == 202, start.text
     location = start.headers["location"]
     separator = "&" if "?" in location else "?"
-    done = client.put(f"{location}{separator}digest={digest_of(data)}", content=data,
-                      headers={"Content-Type": "application/octet-stream"})
+    done = client.put(
+        f"{location}{separator}digest={digest_of(data)}",
+        content=data,
+        headers={"Content-Type": "application/octet-stream"},
+    )
     assert done.status_code == 201, done.text
 
 
 def put_manifest(
     client: httpx.Client, repository: str, tag: str, body: bytes, media_type: str
 ) -> None:
-    response = client.put(f"/v2/{repository}/manifests/{tag}", content=body,
-                          headers={"Content-Type": media_type})
+    response = client.put(
+        f"/v2/{repository}/manifests/{tag}", content=body, headers={"Content-Type": media_type}
+    )
     assert response.status_code == 201, response.text

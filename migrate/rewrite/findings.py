@@ -1,0 +1,25 @@
+"""What a rewrite reports: the migration's findings as they stand after it, then its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from migrate.model import Finding
+from migrate.rewrite.plan import RewritePlan
+
+
+def report_findings(migration_findings: Iterable[Finding], plan: RewritePlan
+                    ) -> tuple[Finding, ...]:
+    """The migration's findings as they stand after the plan, then the plan's own: the scan's
+    "extension found" and "wasmExtensions obsolete" are resolved for what the plan rewrites, and
+    its patch reports replace the scan's for the same entries."""
+    resolved = {("SME001", e.resource.ref, e.resource.location) for e in plan.replaced}
+    resolved |= {("SME011", p.resource.ref, p.resource.location_of(
+        "spec.techPreview.wasmExtensions")) for p in plan.stripped}
+
+    def kept(finding: Finding) -> bool:
+        if finding.rule == "SME024" and finding.location in plan.reported_entries:
+            return False
+        return (finding.rule, finding.resource, finding.location) not in resolved
+
+    return tuple(f for f in migration_findings if kept(f)) + plan.findings

@@ -1,0 +1,53 @@
+"""Find the node of a scanned Resource in its file's node tree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from migrate.model import Resource
+from migrate.rewrite.edits import Path
+from migrate.rewrite.source import SourceFile
+from migrate.rewrite.spans import Document, Node, NodeKind
+
+
+@dataclass(frozen=True)
+class Located:
+    document: Document
+    node: Node
+    path: Path  # where the object sits in its document's value: () or ("items", index)
+
+
+def locate(source: SourceFile, resource: Resource) -> Located | None:
+    """The resource's node: same document, same first line, same kind and name; else None."""
+    location = resource.location
+    if location is None or location.document is None:
+        return None
+    if not 0 <= location.document < len(source.documents):
+        return None
+    document = source.documents[location.document]
+    for path, node in _objects(document.root):
+        if _first_line(node) == location.line and _same_object(node, resource):
+            return Located(document, node, path)
+    return None
+
+
+def _objects(root: Node | None) -> Iterator[tuple[Path, Node]]:
+    if root is None or root.kind is not NodeKind.MAPPING:
+        return
+    yield (), root
+    items = root.get("items")
+    if (root.scalar("kind") or "").endswith("List") and items is not None:
+        for index, item in enumerate(items.children):
+            yield ("items", index), item
+
+
+def _first_line(node: Node) -> int:
+    return node.children[0].line if node.children else node.line
+
+
+def _same_object(node: Node, resource: Resource) -> bool:
+    name = node.at("metadata", "name")
+    return node.scalar("kind") == resource.kind and (
+        name is not None and name.value == str(resource.metadata.get("name") or "")
+    )

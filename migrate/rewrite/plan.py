@@ -1,0 +1,261 @@
+"""Decide every edit of a rewrite, as a pure function of the files' bytes and the migration.
+
+Each unit (one extension, one control plane, one kustomize patch) is proved on its own before it
+is kept; then all kept units of a file are spliced and proved together. A file whose units do
+not prove together is refused as a whole, and the plan is made again without it, so that a
+control plane is never stripped while an extension it still serves stays in a refused file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from migrate import rules
+from migrate.kustomize_patches import PatchEntry, entries
+from migrate.model import (
+    ControlPlane,
+    Extension,
+    Finding,
+    Inventory,
+    Location,
+    Resource,
+)
+from migrate.rewrite.edits import EditConflict, splice
+from migrate.rewrite.kustomize import (
+    Known,
+    Outcome,
+    known_extensions,
+    not_rewritten,
+    retarget,
+)
+from migrate.rewrite.plugins import REFUSED, plugin_unit, refusal
+from migrate.rewrite.smcp import kept_finding, still_served, strip_unit
+from migrate.rewrite.source import SourceFile
+from migrate.rewrite.spans import SpanError
+from migrate.rewrite.units import Unit
+from migrate.rewrite.verify import means
+from migrate.semantics.migration import Conversion, Migration
+from migrate.sources.unparsable import Unparsable
+
+
+@dataclass(frozen=True)
+class RewriteInput:
+    sources: Mapping[str, SourceFile]  # every file the rewrite may edit, by path
+    migration: Migration
+    inventory: Inventory
+    kustomizations: tuple[Resource, ...] = ()
+    hidden_extensions: tuple[Location, ...] = ()  # unparsable files that mention an extension
+    control_plane_namespace: str = "istio-system"
+
+
+@dataclass(frozen=True)
+class FileChange:
+    path: str
+    before: bytes
+    after: bytes
+    needs_the_others: bool = False  # strips a control plane: write only after all the others
+
+
+@dataclass(frozen=True)
+class RewritePlan:
+    changes: tuple[FileChange, ...]  # in write order: control planes last
+    findings: tuple[Finding, ...]
+    replaced: tuple[Extension, ...]  # extensions whose documents become WasmPlugins
+    remaining: tuple[Extension, ...]  # extensions left as they are
+    stripped: tuple[ControlPlane, ...]
+    retargeted: int  # kustomize patch entries now aimed at WasmPlugins
+    reported_entries: frozenset[Location] = field(default=frozenset())  # patch entries reported
+
+
+@dataclass
+class _Attempt:
+    """What one planning attempt collects (private, and never leaves `plan_rewrite`)."""
+
+    units: list[Unit] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    replaced: list[Extension] = field(default_factory=list)
+    stripped: list[ControlPlane] = field(default_factory=list)
+    retargeted: int = 0
+    reported: set[Location] = field(default_factory=set)
+
+
+def plan_rewrite(given: RewriteInput) -> RewritePlan:
+    refused: dict[str, str] = {}
+    while True:
+        attempt = _attempt(given, refused)
+        texts, failed = _combined(attempt.units, given.sources)
+        if not failed:
+            return _plan(given, attempt, texts)
+        refused.update(failed)
+
+
+def _attempt(given: RewriteInput, refused: Mapping[str, str]) -> _Attempt:
+    attempt = _Attempt()
+    remaining = _extensions(given, refused, attempt)
+    _control_planes(given, remaining, refused, attempt)
+    _kustomizations(given, refused, attempt)
+    return attempt
+
+
+def _guarded(resource: Resource, make: Callable[[], Unit | Finding]) -> Unit | Finding:
+    """One object's unit, or why not; whatever goes wrong with it, the others still go on."""
+    try:
+        return make()
+    except (SpanError, Unparsable) as error:
+        return refusal(resource, f"the file cannot be parsed again ({error})")
+    except Exception as error:  # a bug must cost one object, never the whole run
+        return refusal(resource, f"unexpected {type(error).__name__}: {error}")
+
+
+def _source(given: RewriteInput, refused: Mapping[str, str], resource: Resource
+            ) -> SourceFile | Finding:
+    path = resource.location.path if resource.location else ""
+    if path in refused:
+        return refusal(resource, refused[path])
+    source = given.sources.get(path)
+    return source if source is not None else refusal(resource, "the file could not be read")
+
+
+def _extensions(given: RewriteInput, refused: Mapping[str, str], attempt: _Attempt
+                ) -> list[Extension]:
+    remaining = []
+    for conversion in given.migration.conversions:
+        outcome = _extension_unit(given, refused, conversion)
+        if isinstance(outcome, Unit):
+            attempt.units.append(outcome)
+            attempt.replaced.append(conversion.extension)
+            continue
+        remaining.append(conversion.extension)
+        if outcome is not None:
+            attempt.findings.append(outcome)
+    return remaining
+
+
+def _extension_unit(given: RewriteInput, refused: Mapping[str, str], conversion: Conversion
+                    ) -> Unit | Finding | None:
+    plugin, resource = conversion.plugin, conversion.extension.resource
+    if plugin is None:
+        return None  # its findings say why
+    clash = _same_name(given, conversion.extension)
+    if clash is not None:
+        return refusal(resource, f"a WasmPlugin of that name already exists ({clash}); "
+                       "a second one would run twice or replace it")
+    source = _source(given, refused, resource)
+    if isinstance(source, Finding):
+        return source
+    return _guarded(resource, lambda: plugin_unit(source, resource, plugin))
+
+
+def _same_name(given: RewriteInput, extension: Extension) -> str | None:
+    for plugin in given.inventory.plugins:
+        if (plugin.name, plugin.namespace) == (extension.name, extension.namespace):
+            location = plugin.resource.location
+            return f"{location.path}:{location.line}" if location else "in the input"
+    return None
+
+
+def _control_planes(given: RewriteInput, remaining: Sequence[Extension],
+                    refused: Mapping[str, str], attempt: _Attempt) -> None:
+    for plane in given.inventory.control_planes:
+        if plane.wasm_extensions is None:
+            continue
+        kept = still_served(plane, remaining, given.hidden_extensions, given.migration.meshes,
+                            given.control_plane_namespace)
+        if kept:
+            attempt.findings.append(kept_finding(plane, kept))
+            continue
+        outcome = _strip(given, refused, plane)
+        if isinstance(outcome, Unit):
+            attempt.units.append(outcome)
+            attempt.stripped.append(plane)
+        else:
+            attempt.findings.append(outcome)
+
+
+def _strip(given: RewriteInput, refused: Mapping[str, str], plane: ControlPlane
+           ) -> Unit | Finding:
+    source = _source(given, refused, plane.resource)
+    if isinstance(source, Finding):
+        return source
+    return _guarded(plane.resource, lambda: strip_unit(source, plane))
+
+
+def _kustomizations(given: RewriteInput, refused: Mapping[str, str], attempt: _Attempt) -> None:
+    known = known_extensions(given.migration.conversions, attempt.replaced,
+                             given.inventory.plugins)
+    for kustomization in given.kustomizations:
+        for entry in entries(kustomization):
+            outcome = _retarget(entry, given.sources, known)
+            if outcome is None:
+                continue
+            if outcome.location is not None:
+                attempt.reported.add(outcome.location)
+            blocked = [refused[p] for p in (outcome.unit.paths if outcome.unit else ())
+                       if p in refused]
+            if outcome.unit is not None and not blocked:
+                attempt.units.append(outcome.unit)
+                attempt.retargeted += 1
+                attempt.findings.append(outcome.finding)
+            else:
+                attempt.findings.append(_blocked(outcome.finding, blocked))
+
+
+def _retarget(entry: PatchEntry, sources: Mapping[str, SourceFile], known: Sequence[Known]
+              ) -> Outcome | None:
+    try:
+        return retarget(entry, sources, known)
+    except Exception as error:  # a bug must cost one patch, never the whole run
+        return not_rewritten(entry, f"unexpected {type(error).__name__}: {error}")
+
+
+def _blocked(finding: Finding, reasons: Sequence[str]) -> Finding:
+    if not reasons:
+        return finding
+    return rules.finding("SME024", finding.message.split(": ", 1)[0] +
+                         f": not rewritten: {reasons[0]}", finding.resource, finding.location)
+
+
+def _combined(units: Iterable[Unit], sources: Mapping[str, SourceFile]
+              ) -> tuple[dict[str, str], dict[str, str]]:
+    """Every edited file's new text, and the files whose units do not prove together."""
+    by_path: dict[str, list[Unit]] = {}
+    for unit in units:
+        for path in unit.paths:
+            by_path.setdefault(path, []).append(unit)
+    texts, failed = {}, {}
+    for path, file_units in by_path.items():
+        source = sources[path]
+        edits = [e for u in file_units for e in u.edits[path]]
+        changes = [c for u in file_units for c in u.changes[path]]
+        try:
+            text = splice(source.text, edits)
+        except EditConflict as conflict:
+            failed[path] = f"two edits of this file overlap ({conflict})"
+            continue
+        if not means(text, source.values, changes):
+            failed[path] = "the file's edits did not read back together as intended"
+        texts[path] = text
+    return texts, failed
+
+
+def _plan(given: RewriteInput, attempt: _Attempt, texts: Mapping[str, str]) -> RewritePlan:
+    stripped_paths = {p.resource.location.path for p in attempt.stripped if p.resource.location}
+    changes = [FileChange(path, given.sources[path].data, given.sources[path].encode(text),
+                          path in stripped_paths)
+               for path, text in sorted(texts.items(), key=lambda i: (i[0] in stripped_paths,
+                                                                      i[0]))]
+    replaced_ids = {id(e) for e in attempt.replaced}
+    return RewritePlan(
+        changes=tuple(c for c in changes if c.before != c.after),
+        findings=tuple(attempt.findings),
+        replaced=tuple(attempt.replaced),
+        remaining=tuple(c.extension for c in given.migration.conversions
+                        if id(c.extension) not in replaced_ids),
+        stripped=tuple(attempt.stripped),
+        retargeted=attempt.retargeted,
+        reported_entries=frozenset(attempt.reported),
+    )
+
+
+__all__ = ["REFUSED", "FileChange", "RewriteInput", "RewritePlan", "plan_rewrite"]

@@ -1,0 +1,94 @@
+"""`scan`/`convert --check-modules` and `--pin` against a real registry (Debian docker-registry)."""
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from migrate.modules import media
+from tests.modules.builders import compat_layer, maistra_layer, wat_module
+from tests.modules.conftest import needs_registry
+from tests.support.cli import sme_migrate
+from tests.support.crd import wasmplugin_validator
+from tests.support.registry import Registry, push, start_registry
+
+pytestmark = needs_registry
+
+SME = """apiVersion: maistra.io/v1
+kind: ServiceMeshExtension
+metadata:
+  name: {name}
+  namespace: istio-system
+spec:
+  image: {image}
+  config:
+    header: x-test
+{extra}"""
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
+    running = start_registry(tmp_path_factory.mktemp("registry"))
+    yield running
+    running.stop()
+
+
+def registry_flags(registry: Registry, tmp_path: Path) -> list[str]:
+    config = tmp_path / "docker-config.json"
+    config.write_text('{"auths": {}}')
+    return ["--insecure-registry", registry.host, "--registry-config", str(config),
+            "--cache-dir", str(tmp_path / "cache")]
+
+
+def write_sme(tmp_path: Path, name: str, image: str, extra: str = "") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(SME.format(name=name, image=image, extra=extra))
+    return path
+
+
+def test_manifest_yaml_supplies_the_phase_and_the_image_format_is_reported(
+    registry: Registry, tmp_path: Path
+) -> None:
+    wasm = wat_module("filter_0_2_1")
+    image = push(registry, "maistra/header", "2.0", [(media.OCI_LAYER_GZIP, maistra_layer(wasm))])
+    path = write_sme(tmp_path, "header", image.reference)  # no phase: manifest.yaml says PreAuthZ
+    without = sme_migrate("scan", str(path), "--format", "json", "--fail-on", "never").json()
+    assert "SME003" in {f["rule"] for f in without["findings"]}
+
+    flags = registry_flags(registry, tmp_path)
+    outcome = sme_migrate("convert", str(path), "--check-modules", *flags)
+    (plugin,) = yaml.safe_load_all(outcome.stdout)
+    assert (plugin["spec"]["phase"], plugin["spec"]["priority"]) == ("AUTHZ", 100)
+    report = sme_migrate("scan", str(path), "--check-modules", *flags, "--format", "json",
+                         "--fail-on", "never").json()
+    module_findings = [f for f in report["findings"] if f["rule"].startswith("MOD")]
+    assert module_findings, "a Maistra-format image must be reported"
+    assert all(f["resource"]["name"] == "header" and f["location"]["line"] == 7
+               for f in module_findings)  # at spec.image of the extension that uses it
+    assert "plugin.wasm" in json.dumps(module_findings)
+
+
+def test_pin_writes_the_manifest_digest(registry: Registry, tmp_path: Path) -> None:
+    wasm = wat_module("filter_0_2_1")
+    image = push(registry, "istio/filter", "1.0", [(media.OCI_LAYER_GZIP, compat_layer(wasm))])
+    path = write_sme(tmp_path, "filter", image.reference, "  phase: PreAuthN\n")
+    outcome = sme_migrate("convert", str(path), "--pin", *registry_flags(registry, tmp_path))
+    (plugin,) = yaml.safe_load_all(outcome.stdout)
+    assert plugin["spec"]["sha256"] == image.digest.removeprefix("sha256:")
+    assert wasmplugin_validator().errors(plugin) == []
+    unpinned = sme_migrate("convert", str(path), "--check-modules",
+                           *registry_flags(registry, tmp_path))
+    assert "sha256" not in unpinned.stdout
+
+
+def test_unreachable_registry_is_a_finding_in_seconds(tmp_path: Path) -> None:
+    path = write_sme(tmp_path, "gone", "127.0.0.1:9/nowhere/filter:1.0", "  phase: PreAuthN\n")
+    started = time.monotonic()
+    outcome = sme_migrate("scan", str(path), "--check-modules", "--insecure-registry",
+                          "127.0.0.1:9", "--format", "json", "--fail-on", "never")
+    assert time.monotonic() - started < 5
+    rules = {f["rule"] for f in outcome.json()["findings"]}
+    assert "MOD001" in rules and "SME001" in rules  # the rest of the scan still happened

@@ -1,0 +1,79 @@
+"""Namespace hints from kustomizations: which `namespace:` a resource without one gets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from migrate.sources.files import read_paths
+from migrate.sources.kustomize import NamespaceHints
+from tests.sources.source_trees import Tree, extension_yaml, write_tree
+
+
+def test_namespace_hint_comes_from_the_kustomization_chain(tree: Tree) -> None:
+    root = tree(
+        {
+            "apps/kustomization.yaml": "namespace: outer\nresources: [team/, ../elsewhere.yaml]\n",
+            "apps/team/kustomization.yaml": "namespace: inner\nresources: [ext.yaml, sub/x.yaml]",
+            "apps/team/ext.yaml": extension_yaml("listed"),
+            "apps/team/sub/x.yaml": extension_yaml("listed-by-path"),
+            "apps/team/pinned.yaml": extension_yaml("pinned", namespace="explicit"),
+            "apps/team/unlisted.yaml": extension_yaml("unlisted"),
+        }
+    )
+
+    scan = read_paths([str(root)])
+
+    namespaces = {r.name: r.namespace for r in scan.resources}
+    assert namespaces == {
+        "listed": "outer",  # as kustomize does, the outermost namespace wins
+        "listed-by-path": "outer",
+        "pinned": "explicit",
+        "unlisted": None,
+    }
+
+
+def test_namespace_hint_from_the_nearest_kustomization_alone(tree: Tree) -> None:
+    root = tree(
+        {
+            "base/Kustomization": "namespace: mesh-a\nresources: [ext.yaml]\n",
+            "base/ext.yaml": extension_yaml("ext"),
+        }
+    )
+
+    (resource,) = read_paths([str(root)]).resources
+
+    assert (resource.namespace, resource.namespace_hint) == ("mesh-a", "mesh-a")
+
+
+def test_remote_bases_and_unreadable_kustomizations_give_no_hint(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "remote/kustomization.yaml": (
+                "namespace: remote\nresources:\n- https://github.com/org/repo//ext.yaml\n"
+            ),
+            "broken/kustomization.yaml": "namespace: [unclosed\nresources: [ext.yaml]\n",
+            "broken/ext.yaml": "",
+            "plain/kustomization.yaml": "- just\n- a list\n",
+            "plain/ext.yaml": "",
+        },
+    )
+    hints = NamespaceHints()
+
+    assert hints.namespace_for(str(root / "remote" / "ext.yaml")) is None
+    assert hints.namespace_for(str(root / "broken" / "ext.yaml")) is None
+    assert hints.namespace_for(str(root / "plain" / "ext.yaml")) is None
+
+
+def test_a_chain_link_without_namespace_keeps_the_inner_one(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "overlay/kustomization.yml": "bases:\n- base\n",
+            "overlay/base/kustomization.yaml": "namespace: inner\nresources: [./ext.yaml]\n",
+        },
+    )
+
+    hint = NamespaceHints().namespace_for(str(root / "overlay" / "base" / "ext.yaml"))
+
+    assert hint == "inner"

@@ -1,0 +1,48 @@
+"""One-pass search for many needles: the same answer as one `in` per needle."""
+
+from __future__ import annotations
+
+import mmap
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from migrate.sources.needles import MAX_TRIE_NEEDLE, compile_needles
+
+ALPHABET = b"ab-.\n\0(["  # few bytes: shared prefixes and overlaps are common
+
+
+def over_alphabet(max_size: int) -> st.SearchStrategy[bytes]:
+    return st.lists(st.sampled_from(ALPHABET), max_size=max_size).map(bytes)
+
+
+@given(needles=st.sets(over_alphabet(6)), text=over_alphabet(40))
+def test_finds_any_needle_exactly_when_one_is_a_substring(needles: set[bytes], text: bytes) -> None:
+    assert compile_needles(needles).found_in(text, len(text)) == any(n in text for n in needles)
+
+
+@pytest.mark.parametrize(
+    ("needles", "text", "found"),
+    [
+        ({b"gateway"}, b"app: istio-ingressgateway\n", True),
+        ({b"reviews", b"reviews-v2"}, b"app: reviews-v1", True),
+        ({b"reviews-v2", b"ratings"}, b"app: reviews-v1", False),
+        ({b"x" * (MAX_TRIE_NEEDLE + 1)}, b"." + b"x" * (MAX_TRIE_NEEDLE + 1), True),
+        ({b"x" * (MAX_TRIE_NEEDLE + 1)}, b"x" * MAX_TRIE_NEEDLE, False),
+    ],
+)
+def test_label_values_and_long_needles(needles: set[bytes], text: bytes, found: bool) -> None:
+    assert compile_needles(needles).found_in(text, len(text)) is found
+
+
+def test_searches_only_the_given_size_of_a_reused_buffer(tmp_path: Path) -> None:
+    buffer = bytearray(b"app: ratings" + b"\0" * 10 + b"stale: reviews")
+    needles = compile_needles({b"reviews"})
+
+    assert not needles.found_in(buffer, 12)
+    file = tmp_path / "f"
+    file.write_bytes(bytes(buffer))
+    with file.open("rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        assert needles.found_in(view, len(view))

@@ -1,0 +1,155 @@
+"""Walking: git's ignore rules, `.git/`, nested work trees, directory symlinks, unreadable
+directories. Observed through read_paths, as a user sees it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from migrate.sources.files import read_paths
+from migrate.sources.walk import walk
+from tests.sources.source_trees import (
+    Tree,
+    can_run_unprivileged,
+    extension_yaml,
+    git,
+    names,
+    scan_in_subprocess,
+)
+
+
+def test_files_git_ignores_are_skipped_but_untracked_ones_are_read(tree: Tree) -> None:
+    root = tree(
+        {
+            ".gitignore": "generated/\n*.local.yaml\n",
+            "tracked.yaml": extension_yaml("tracked"),
+            "untracked.yaml": extension_yaml("untracked"),
+            "generated/out.yaml": extension_yaml("ignored-directory"),
+            "dev.local.yaml": extension_yaml("ignored-pattern"),
+        }
+    )
+    git(root, "init", "-q")
+    git(root, "add", "tracked.yaml")
+
+    scan = read_paths([str(root)])
+
+    assert names(scan) == ["tracked", "untracked"]
+    assert scan.files_scanned == 3  # .gitignore, tracked.yaml, untracked.yaml
+
+
+def test_a_directory_named_explicitly_is_read_even_when_git_ignores_it(tree: Tree) -> None:
+    root = tree({".gitignore": "rendered/\n", "rendered/out.yaml": extension_yaml("rendered")})
+    git(root, "init", "-q")
+
+    assert names(read_paths([str(root / "rendered")])) == ["rendered"]
+
+
+def test_nested_repository_uses_its_own_ignore_rules(tree: Tree) -> None:
+    root = tree(
+        {
+            "outer.yaml": extension_yaml("outer"),
+            "vendor/lib/.gitignore": "skip.yaml\n",
+            "vendor/lib/skip.yaml": extension_yaml("skipped"),
+            "vendor/lib/keep.yaml": extension_yaml("kept"),
+        }
+    )
+    git(root, "init", "-q")
+    git(root / "vendor" / "lib", "init", "-q")
+
+    assert names(read_paths([str(root)])) == ["outer", "kept"]
+
+
+@pytest.mark.parametrize("in_git", [True, False], ids=["git-work-tree", "plain-directory"])
+def test_dot_git_directories_are_never_read(tree: Tree, in_git: bool) -> None:
+    root = tree({"app.yaml": extension_yaml("real"), "sub/x.yaml": extension_yaml("sub")})
+    if in_git:
+        git(root, "init", "-q")
+    hidden = {
+        ".git/refs/ext.yaml": extension_yaml("in-dot-git"),
+        "sub/.git/ext.yaml": extension_yaml("in-nested-dot-git"),
+    }
+    tree(hidden)
+
+    assert sorted(names(read_paths([str(root)]))) == ["real", "sub"]
+
+
+def test_submodule_contents_are_read(tree: Tree, tmp_path: Path) -> None:
+    library = tree({"lib/ext.yaml": extension_yaml("in-submodule")}) / "lib"
+    git(library, "init", "-q")
+    git(library, "add", ".")
+    git(library, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "x")
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    git(outer, "init", "-q")
+    git(
+        outer,
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(library),
+        "vendored",
+    )
+    (outer / "top.yaml").write_text(extension_yaml("top"))
+
+    assert names(read_paths([str(outer)])) == ["top", "in-submodule"]
+
+
+@pytest.mark.parametrize("in_git", [True, False], ids=["git-work-tree", "plain-directory"])
+def test_directory_symlinks_are_not_followed_so_loops_end(tree: Tree, in_git: bool) -> None:
+    root = tree({"apps/ext.yaml": extension_yaml("once")})
+    (root / "apps" / "loop").symlink_to("..", target_is_directory=True)
+    (root / "apps" / "self").symlink_to(".", target_is_directory=True)
+    if in_git:
+        git(root, "init", "-q")
+
+    scanned = scan_in_subprocess([str(root)])  # a hang fails the test by timeout, not pytest
+
+    assert scanned["names"] == ["once"]
+    assert scanned["findings"] == []
+
+
+def test_walk_lists_file_symlinks_and_sorts_paths(tree: Tree) -> None:
+    root = tree({"b.yaml": "b", "a/c.yaml": "c"})
+    (root / "link.yaml").symlink_to("b.yaml")
+
+    assert walk(str(root)).files == tuple(
+        str(root / name) for name in ("a/c.yaml", "b.yaml", "link.yaml")
+    )
+
+
+def test_relative_paths_stay_relative(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tree({"apps/ext.yaml": extension_yaml("ext")})
+    monkeypatch.chdir(root)
+
+    assert walk(".").files == ("apps/ext.yaml",)
+    assert walk("./apps/").files == ("./apps/ext.yaml",)
+    assert read_paths(["apps"]).resources[0].location.path == "apps/ext.yaml"  # type: ignore[union-attr]
+
+
+@pytest.mark.skipif(not can_run_unprivileged(), reason="cannot drop root's file access here")
+@pytest.mark.parametrize("in_git", [True, False], ids=["git-work-tree", "plain-directory"])
+def test_unreadable_directory_is_a_finding_and_the_rest_is_scanned(
+    shared_tree: Tree, in_git: bool
+) -> None:
+    root = shared_tree({"ok/ext.yaml": extension_yaml("readable"), "locked/x.yaml": "x"})
+    if in_git:
+        git(root, "init", "-q")
+    (root / "locked").chmod(0)
+
+    # safe.directory: git refuses a work tree owned by another user (root) unless told.
+    trust_any_owner = {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "safe.directory",
+        "GIT_CONFIG_VALUE_0": "*",
+    }
+    scanned = scan_in_subprocess([str(root)], as_unprivileged=True, env=trust_any_owner)
+
+    assert scanned["names"] == ["readable"]
+    (finding,) = scanned["findings"]
+    assert finding["rule"] == "SME021"
+    assert finding["location"]["path"] == os.path.join(str(root), "locked")
+    assert finding["message"] == "cannot be read: Permission denied"
