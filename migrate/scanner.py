@@ -46,28 +46,28 @@ def _as_kustomization(resource: Resource) -> Resource:
     return replace(resource, body={**resource.body, "kind": "Kustomization"})
 
 
-def _may_patch_extensions(path: str, needles: set[bytes]) -> bool:
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read()
-    except OSError as error:
-        log.debug("ignoring kustomization %s: %s", path, error)
-        return False
-    return any(needle in data for needle in needles)
+def _ancestors(path: str) -> set[str]:
+    found, directory = set(), os.path.dirname(os.path.abspath(path))
+    while directory not in found:
+        found.add(directory)
+        directory = os.path.dirname(directory)
+    return found
 
 
 def _kustomizations(scan: SourceScan) -> tuple[Resource, ...]:
     """Every kustomization that can patch an extension, normalised to `kind: Kustomization`.
 
-    The prefilter parsed those that name a kind; one that only names a patch file (the file
-    names of extensions are what it would mention) is parsed here. Kustomize needs no kind.
+    The prefilter parsed those that name a kind. One that only names a patch file is parsed
+    here: kustomize loads patches from below the kustomization's own directory, so only the
+    kustomizations of directories above a file that holds an extension can use it as a patch.
     """
     parsed = [r for r in scan.resources if is_kustomization(r)]
     seen = {os.path.abspath(r.location.path) for r in parsed if r.location}
-    needles = {os.path.basename(r.location.path).encode() for r in scan.resources
-               if r.location and r.kind == "ServiceMeshExtension"}
+    above = set().union(*(_ancestors(r.location.path) for r in scan.resources
+                          if r.location and r.kind == "ServiceMeshExtension"))
     extra = [path for path in scan.kustomization_files
-             if os.path.abspath(path) not in seen and _may_patch_extensions(path, needles)]
+             if os.path.abspath(path) not in seen
+             and os.path.dirname(os.path.abspath(path)) in above]
     found = [*parsed, *(r for path in extra for r in _parsed_quietly(path)[:1])]
     return tuple(_as_kustomization(r) for r in found)
 
