@@ -13,14 +13,11 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,6 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from migrate.modules.api import ModuleOptions, check_references  # noqa: E402
 from tests.modules.builders import OCI_LAYER, compat_layer, sdk_module  # noqa: E402
+from tests.support.network import closed_port, silent_port  # noqa: E402
 from tests.support.registry import Registry, push, start_registry  # noqa: E402
 
 USERS = {"alice": "bench-Pa55word"}
@@ -53,41 +51,6 @@ def docker_config(directory: Path, host: str, password: str) -> Path:
     path = directory / f"config-{abs(hash((host, password)))}.json"
     path.write_text(json.dumps({"auths": {host: {"auth": auth}}}))
     return path
-
-
-@contextmanager
-def silent_port() -> Iterator[int]:
-    """A listener that accepts and never answers (the black-hole case)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    held: list[socket.socket] = []
-    stop = threading.Event()
-    listener.settimeout(0.05)
-
-    def hold() -> None:
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=hold, daemon=True)
-    thread.start()
-    try:
-        yield int(listener.getsockname()[1])
-    finally:
-        stop.set()
-        thread.join()
-        listener.close()
-        for connection in held:
-            connection.close()
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def cases(

@@ -61,6 +61,15 @@ def get(rule_id: str) -> Rule:
     return catalogue()[rule_id]
 
 
+def lookup(text: str) -> str | None:
+    """The catalogue id for a rule id or name, any case; None when there is no such rule."""
+    wanted = text.strip().lower()
+    for rule in catalogue().values():
+        if wanted in (rule.id.lower(), rule.name.lower()):
+            return rule.id
+    return None
+
+
 def finding(
     rule_id: str,
     message: str,

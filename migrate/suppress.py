@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from migrate import rules
 from migrate.model import Finding, ResourceRef
-from migrate.rules import catalogue
 from migrate.settings import config_files, load_settings
 
 ANNOTATION = "sme-migrate.io/ignore"
@@ -53,19 +53,10 @@ class Suppressions:
         return any(ignore.matches(finding) for ignore in self.ignores)
 
 
-def resolve_rule(text: str) -> str | None:
-    """The catalogue id for a rule id or name, any case; None when there is no such rule."""
-    wanted = text.strip().lower()
-    for rule in catalogue().values():
-        if wanted in (rule.id.lower(), rule.name.lower()):
-            return rule.id
-    return None
-
-
 def parse_ignore(spec: str) -> Ignore:
     """One --ignore value; ValueError saying what is wrong when it is not one."""
     rule_text, has_target, target = spec.partition("=")
-    rule = resolve_rule(rule_text)
+    rule = rules.lookup(rule_text)
     if rule is None:
         raise ValueError(f"unknown rule {rule_text.strip()!r} (see `sme-migrate rules`)")
     if not has_target:
@@ -102,7 +93,7 @@ def annotated_rules(annotations: Mapping[str, str]) -> frozenset[str]:
     value = annotations.get(ANNOTATION)
     if not value:
         return frozenset()
-    resolved = (resolve_rule(token) for token in str(value).split(",") if token.strip())
+    resolved = (rules.lookup(token) for token in str(value).split(",") if token.strip())
     return frozenset(rule for rule in resolved if rule is not None)
 
 

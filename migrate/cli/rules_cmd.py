@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
+from migrate import rules
 from migrate.cli.app import app
 from migrate.rules import Rule, catalogue
-from migrate.suppress import resolve_rule
 
 _WIDTH = 88
 
@@ -50,7 +50,7 @@ def rules_command(
     if rule is None:
         typer.echo(catalogue_table())
         return
-    rule_id = resolve_rule(rule)
+    rule_id = rules.lookup(rule)
     if rule_id is None:
         typer.echo(f"sme-migrate: unknown rule {rule!r}; `sme-migrate rules` lists them", err=True)
         raise typer.Exit(2)

@@ -2,12 +2,8 @@
 
 import gzip
 import json
-import socket
 import tarfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +26,7 @@ from tests.modules.builders import (
     wat_module,
 )
 from tests.modules.conftest import needs_registry, options_for
+from tests.support.network import closed_port, silent_port
 from tests.support.registry import Registry, digest_of, push, push_raw_manifest
 
 pytestmark = needs_registry
@@ -129,7 +126,7 @@ def test_a_manifest_that_does_not_match_the_digest_asked_for_is_refused(
 
 
 def test_a_refused_connection_is_reported_at_once() -> None:
-    port = _closed_port()
+    port = closed_port()
     settings = RegistrySettings(insecure_registries=frozenset({f"127.0.0.1:{port}"}))
     started = time.monotonic()
     error = _error(f"127.0.0.1:{port}/a/b:1", settings)
@@ -138,7 +135,7 @@ def test_a_refused_connection_is_reported_at_once() -> None:
 
 
 def test_a_registry_that_never_answers_is_reported_after_the_timeout() -> None:
-    with _silent_server() as port:
+    with silent_port() as port:
         settings = RegistrySettings(
             insecure_registries=frozenset({f"127.0.0.1:{port}"}), timeout=0.5
         )
@@ -182,41 +179,6 @@ def _index(entries: list) -> bytes:  # type: ignore[type-arg]
         for pushed, arch in entries
     ]
     return json.dumps({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests}).encode()
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def _silent_server() -> Iterator[int]:
-    """Accepts connections and never answers: a registry behind a black hole."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    listener.settimeout(0.05)
-    stopped = threading.Event()
-    held: list[socket.socket] = []
-
-    def hold() -> None:
-        while not stopped.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=hold, daemon=True)
-    thread.start()
-    try:
-        yield int(listener.getsockname()[1])
-    finally:
-        stopped.set()
-        thread.join()
-        listener.close()
-        for connection in held:
-            connection.close()
 
 
 def test_a_layer_claiming_a_module_over_256_mib_is_a_finding_not_a_download(
