@@ -148,6 +148,25 @@ def sme_found(conversion: Conversion) -> Finding:
     return _finding(ext, "SME001", f"blocks the upgrade to OSSM 2.3: {outcome}")
 
 
+def _where(extension: Extension) -> str:
+    location = extension.resource.location
+    return f"{location.path}:{location.line}" if location and location.line else (
+        location.path if location else "the input")
+
+
+def duplicate_findings(extensions: Sequence[Extension]) -> list[Finding]:
+    by_identity: dict[tuple[str | None, str], list[Extension]] = {}
+    for extension in extensions:
+        by_identity.setdefault((extension.namespace, extension.name), []).append(extension)
+    found = []
+    for copies in (c for c in by_identity.values() if len(c) > 1):
+        for extension in copies:
+            others = ", ".join(_where(o) for o in copies if o is not extension)
+            found.append(_finding(extension, "SME027", f"also defined at {others}; scan each "
+                                  "cluster's folder on its own"))
+    return found
+
+
 def run_level_findings(
     inventory: Inventory,
     meshes: Sequence[Mesh],
@@ -158,6 +177,7 @@ def run_level_findings(
     for conversion in conversions:
         found.append(sme_found(conversion))
         found.extend(conversion.findings)
+    found.extend(duplicate_findings(inventory.extensions))
     found.extend(meshchecks.control_plane_findings(inventory))
     found.extend(meshchecks.plugin_conflicts(inventory, meshes, conversions, options))
     found.extend(meshchecks.equivalence_findings(inventory, meshes, conversions, options))
