@@ -38,17 +38,29 @@ def yaml_stream(plugins: Sequence[Mapping[str, Any]]) -> str:
     return "".join(f"---\n{to_yaml(p)}" for p in plugins)
 
 
-def file_name(plugin: Mapping[str, Any]) -> str:
-    meta = plugin.get("metadata", {})
-    prefix = f"{meta['namespace']}." if meta.get("namespace") else ""
-    return f"{prefix}{meta.get('name')}.wasmplugin.yaml"
+def file_name(namespace: str | None, name: str) -> str:
+    return f"{namespace or 'no-namespace'}.{name}.wasmplugin.yaml"
 
 
-def write_directory(directory: Path, plugins: Sequence[Mapping[str, Any]]) -> list[Path]:
+def _unique(name: str, taken: set[str]) -> str:
+    """Two plugins never share a file: the second of a name gets a counter."""
+    candidate, counter = name, 2
+    while candidate in taken:
+        candidate = name.replace(".wasmplugin.yaml", f".{counter}.wasmplugin.yaml")
+        counter += 1
+    taken.add(candidate)
+    return candidate
+
+
+def write_directory(
+    directory: Path, plugins: Sequence[tuple[str | None, Mapping[str, Any]]]
+) -> list[Path]:
+    """One file per plugin, named by its effective namespace (kustomize's too) and name."""
     directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for plugin in plugins:
-        path = directory / file_name(plugin)
+    written, taken = [], set[str]()
+    for namespace, plugin in plugins:
+        name = str(plugin.get("metadata", {}).get("name"))
+        path = directory / _unique(file_name(namespace, name), taken)
         write_atomically(path, to_yaml(plugin))
         written.append(path)
     return written

@@ -60,7 +60,7 @@ def convert_command(
                           no_cache)
     loaded, migration = run(paths, options, module_request(check_modules, pin, flags))
     if output_dir is not None:
-        for path in emit.write_directory(output_dir, migration.plugins):
+        for path in emit.write_directory(output_dir, migration.placed_plugins):
             typer.echo(f"wrote {path}", err=True)
     else:
         sys.stdout.write(emit.yaml_stream(migration.plugins))

@@ -42,11 +42,19 @@ class Migration:
     meshes: tuple[Mesh, ...]
 
     @property
+    def placed_plugins(self) -> list[tuple[str | None, Mapping[str, Any]]]:
+        """(effective namespace, WasmPlugin), sorted by namespace and name.
+
+        The effective namespace includes one kustomize gives; the plugin body keeps the
+        extension's own `metadata.namespace` (or none), so kustomize still places it.
+        """
+        placed = [(c.extension.namespace, c.plugin) for c in self.conversions
+                  if c.plugin is not None]
+        return sorted(placed, key=lambda p: (p[0] or "", str(p[1]["metadata"]["name"])))
+
+    @property
     def plugins(self) -> list[Mapping[str, Any]]:
-        """The WasmPlugins, sorted by (effective) namespace and name."""
-        converted = [c for c in self.conversions if c.plugin is not None]
-        converted.sort(key=lambda c: (c.extension.namespace or "", c.extension.name))
-        return [c.plugin for c in converted if c.plugin is not None]
+        return [plugin for _, plugin in self.placed_plugins]
 
 
 @dataclass(frozen=True)

@@ -65,3 +65,27 @@ def test_findings_go_to_stderr_and_stdout_stays_parseable() -> None:
     assert "SME002" in outcome.stderr and "SME002" not in outcome.stdout
     assert [d["metadata"]["name"] for d in yaml.safe_load_all(outcome.stdout)] == [
         "json-config", "yaml-config"]
+
+
+def test_output_dir_never_lets_one_plugin_overwrite_another(tmp_path: Path) -> None:
+    extension = (CASES / "redhat-header-append" / "input.yaml").read_text().replace(
+        "  namespace: istio-system\n", "")
+    for team in ("shop", "blog"):
+        (tmp_path / team).mkdir()
+        (tmp_path / team / "kustomization.yaml").write_text(
+            f"namespace: {team}\nresources:\n  - extension.yaml\n")
+        (tmp_path / team / "extension.yaml").write_text(extension)
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / "extension.yaml").write_text(
+        (CASES / "redhat-header-append" / "input.yaml").read_text())
+    (tmp_path / "copy" / "again.yaml").write_text(
+        (CASES / "redhat-header-append" / "input.yaml").read_text())
+    sme_migrate("convert", str(tmp_path), "--output-dir", str(tmp_path / "out"))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "blog.header-append.wasmplugin.yaml",
+        "istio-system.header-append.2.wasmplugin.yaml",
+        "istio-system.header-append.wasmplugin.yaml",
+        "shop.header-append.wasmplugin.yaml",
+    ]
+    written = yaml.safe_load((tmp_path / "out" / "shop.header-append.wasmplugin.yaml").read_text())
+    assert "namespace" not in written["metadata"]  # kustomize still decides where it goes
