@@ -101,6 +101,16 @@ def _describe(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
+def _yaml_1_2(text: str) -> Any:
+    from ruamel.yaml import YAML  # imported here: only YAML configuration strings need it
+
+    return YAML(typ="safe", pure=True).load(text)
+
+
+def _as_json(value: object) -> str:
+    return json.dumps(value, sort_keys=True)  # strict: True and 1 differ here, unlike ==
+
+
 def _from_yaml(text: str) -> ConfigOutcome:
     try:
         if _alias_count(text) > MAX_CONFIG_ALIASES:
@@ -112,6 +122,11 @@ def _from_yaml(text: str) -> ConfigOutcome:
         return ConfigOutcome(None, False, f"it is {_describe(value)}, not an object")
     if not _is_json_compatible(value):
         return ConfigOutcome(None, False, "its YAML holds keys or values JSON cannot carry")
+    # The plugin parsed this text itself: YAML 1.1 and 1.2 parsers read `yes`, `on`, `0800`
+    # differently, and which one it used is unknown. Only a reading both agree on is safe.
+    if _as_json(value) != _as_json(_yaml_1_2(text)):
+        return ConfigOutcome(None, False, "YAML 1.1 and YAML 1.2 parsers read it differently "
+                             "(words like yes/on/off, or numbers with leading zeros)")
     return ConfigOutcome(dict(value), True, "yaml")
 
 

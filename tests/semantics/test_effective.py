@@ -96,6 +96,10 @@ spec:
         ("  config: |\n    a: 2024-01-01", None, False, "JSON cannot carry"),
         ("  config: |\n    1: one", None, False, "JSON cannot carry"),
         ("  config: '{\"a\": NaN}'", None, False, "Struct cannot carry"),
+        ("  config: |\n    enabled: yes", None, False, "YAML 1.1 and YAML 1.2"),
+        ("  config: |\n    port: 0800", None, False, "YAML 1.1 and YAML 1.2"),
+        ("  config: |\n    enabled: true\n    name: 'yes'", {"enabled": True, "name": "yes"},
+         True, "yaml"),
     ],
 )
 def test_v1alpha1_string_configs(
