@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from migrate.cli.progress import file_progress
-from migrate.model import Severity
+from migrate.model import Finding, Severity
 from migrate.scanner import Loaded, load
 from migrate.semantics.migration import Migration, Options, migrate, sort_findings
 from migrate.semantics.versions import DEFAULT_TARGET, MeshVersion
@@ -23,8 +22,6 @@ if TYPE_CHECKING:  # the module check (httpx, wasmtime) is imported only when it
 
 EXIT_USAGE = 2
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
-
-log = logging.getLogger("sme-migrate")
 
 PathsArg = Annotated[
     list[str], typer.Argument(help="Files or directories to scan (recursively); - reads stdin.")
@@ -131,12 +128,12 @@ def module_request(check: bool, pin: bool, flags: RegistryFlags) -> ModuleReques
     return ModuleRequest(module_options(flags), pin)
 
 
-def run(
-    paths: Sequence[str], options: Options, modules: ModuleRequest | None = None
-) -> tuple[Loaded, Migration]:
-    loaded = load_or_fail(paths)
+def checked_modules(
+    loaded: Loaded, options: Options, modules: ModuleRequest | None
+) -> tuple[Options, list[Finding]]:
+    """Options fed with what the images say, and the images' findings (placed at each user)."""
     if modules is None:
-        return loaded, migrate(loaded.inventory, options)
+        return options, []
     from migrate import module_feed
     from migrate.modules.errors import ModuleError
 
@@ -144,18 +141,20 @@ def run(
         reports = module_feed.check_images(loaded.inventory, modules.options)
     except ModuleError as error:  # a broken registry configuration: nothing can be fetched
         fail_usage(error.message)
-    migration = migrate(loaded.inventory, module_feed.fed_options(options, reports, modules.pin))
-    extra = module_feed.located_findings(loaded.inventory, reports)
-    return loaded, dataclasses.replace(migration, findings=sort_findings(
-        [*migration.findings, *extra]))
+    fed = module_feed.fed_options(options, reports, modules.pin)
+    return fed, module_feed.located_findings(loaded.inventory, reports)
 
 
-def configure_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="sme-migrate: %(message)s",
-        stream=sys.stderr,
-    )
+def run(
+    paths: Sequence[str], options: Options, modules: ModuleRequest | None = None
+) -> tuple[Loaded, Migration]:
+    loaded = load_or_fail(paths)
+    fed, extra = checked_modules(loaded, options, modules)
+    migration = migrate(loaded.inventory, fed)
+    if not extra:
+        return loaded, migration
+    findings = sort_findings([*migration.findings, *extra])
+    return loaded, dataclasses.replace(migration, findings=findings)
 
 
 __all__ = ["DEFAULT_TARGET"]

@@ -12,9 +12,21 @@ from migrate.cli.common import (
     ControlPlaneOpt,
     ConvertInactiveOpt,
     FilePathsArg,
+    RegistryFlags,
     TargetOpt,
     build_options,
     fail_usage,
+    module_request,
+)
+from migrate.cli.registry_options import (
+    CacheDir,
+    CaFile,
+    CheckModules,
+    InsecureRegistry,
+    NoCache,
+    Pin,
+    RegistryConfig,
+    Timeout,
 )
 
 
@@ -31,6 +43,14 @@ def rewrite_command(
     control_plane_namespace: ControlPlaneOpt = "istio-system",
     target_version: TargetOpt = DEFAULT_TARGET,
     convert_inactive: ConvertInactiveOpt = False,
+    check_modules: CheckModules = False,
+    pin: Pin = False,
+    registry_config: RegistryConfig = None,
+    insecure_registry: InsecureRegistry = None,
+    ca_file: CaFile = None,
+    timeout: Timeout = 10.0,
+    cache_dir: CacheDir = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Replace each convertible ServiceMeshExtension with its WasmPlugin, in place."""
     if "-" in paths:
@@ -38,4 +58,7 @@ def rewrite_command(
     options = build_options(control_plane_namespace, target_version, convert_inactive)
     from migrate.cli.rewrite_run import run_rewrite  # ruamel.yaml loads only for a rewrite
 
-    raise typer.Exit(run_rewrite(paths, options, check, diff))
+    flags = RegistryFlags(registry_config, insecure_registry or (), ca_file, timeout, cache_dir,
+                          no_cache)
+    modules = module_request(check_modules, pin, flags)
+    raise typer.Exit(run_rewrite(paths, options, modules, check, diff))

@@ -8,23 +8,27 @@ from collections.abc import Sequence
 
 import typer
 
-from migrate.cli.common import load_or_fail
-from migrate.model import ScanReport
+from migrate.cli.common import ModuleRequest, checked_modules, load_or_fail
+from migrate.model import Finding, ScanReport
 from migrate.report import render
 from migrate.rewrite.apply import WriteFailure, display_path, unified_diff, write_changes
 from migrate.rewrite.findings import report_findings
 from migrate.rewrite.plan import RewritePlan, plan_rewrite
 from migrate.rewrite.run import Prepared, prepare
-from migrate.semantics.migration import Options
+from migrate.semantics.migration import Options, sort_findings
 
 PAUSE_VARIABLE = "SME_MIGRATE_TEST_PAUSE_AFTER_WRITE"  # for the interruption test only
 EXIT_REMAINING = 1
 EXIT_FAILED = 2
 
 
-def run_rewrite(paths: Sequence[str], options: Options, check: bool, diff: bool) -> int:
+def run_rewrite(
+    paths: Sequence[str], options: Options, modules: ModuleRequest | None, check: bool, diff: bool
+) -> int:
     """Plan, then print a diff or write; the exit code."""
-    prepared = prepare(paths, load_or_fail(paths), options)
+    loaded = load_or_fail(paths)
+    fed, module_findings = checked_modules(loaded, options, modules)
+    prepared = prepare(paths, loaded, fed)
     plan = plan_rewrite(prepared.given)
     if diff:
         sys.stdout.write("".join(unified_diff(change) for change in plan.changes))
@@ -32,13 +36,14 @@ def run_rewrite(paths: Sequence[str], options: Options, check: bool, diff: bool)
     if not (check or diff):
         pause = float(os.environ.get(PAUSE_VARIABLE) or 0)
         failures += write_changes(plan.changes, pause)
-    _report(prepared, plan, failures, written=not (check or diff))
+    _report(prepared, plan, failures, module_findings, written=not (check or diff))
     return _exit_code(prepared, plan, failures, check)
 
 
 def _report(prepared: Prepared, plan: RewritePlan, failures: list[WriteFailure],
-            written: bool) -> None:
-    findings = report_findings(prepared.migration.findings, plan)
+            module_findings: Sequence[Finding], written: bool) -> None:
+    findings = sort_findings(
+        [*report_findings(prepared.migration.findings, plan), *module_findings])
     report = ScanReport(findings, files_scanned=prepared.files_scanned,
                         extensions=len(prepared.migration.conversions),
                         converted=len(plan.replaced))

@@ -92,3 +92,15 @@ def test_unreachable_registry_is_a_finding_in_seconds(tmp_path: Path) -> None:
     assert time.monotonic() - started < 5
     rules = {f["rule"] for f in outcome.json()["findings"]}
     assert "MOD001" in rules and "SME001" in rules  # the rest of the scan still happened
+
+
+def test_rewrite_pins_the_digest_in_the_file_itself(registry: Registry, tmp_path: Path) -> None:
+    wasm = wat_module("filter_0_2_1")
+    image = push(registry, "istio/pinned", "1.0", [(media.OCI_LAYER_GZIP, compat_layer(wasm))])
+    path = write_sme(tmp_path, "pinned", image.reference, "  phase: PreAuthN\n")
+    outcome = sme_migrate("rewrite", str(path), "--pin", *registry_flags(registry, tmp_path))
+    assert outcome.exit_code == 0, outcome.stderr
+    (plugin,) = yaml.safe_load_all(path.read_text())
+    assert plugin["kind"] == "WasmPlugin"
+    assert plugin["spec"]["sha256"] == image.digest.removeprefix("sha256:")
+    assert wasmplugin_validator().errors(plugin) == []
