@@ -55,7 +55,13 @@ def test_an_entry_claiming_more_than_256_mib_is_refused_from_its_header() -> Non
 
 @pytest.mark.parametrize(
     "blob",
-    [b"\0asm\1\0\0\0", gzip.compress(b"just text, not a tar" * 40), gzip.compress(tar_of([]))[:20]],
+    [
+        b"\0asm\1\0\0\0",
+        gzip.compress(b"just text, not a tar" * 40, mtime=0),
+        gzip.compress(tar_of([]), mtime=0)[:20],
+    ],
+    # Explicit ids: every pytest-xdist worker must collect the same names.
+    ids=["raw-wasm", "gzip-of-text", "truncated-gzip"],
 )
 def test_something_that_is_not_a_gzip_tar_is_a_clear_error(blob: bytes) -> None:
     with pytest.raises(ModuleError) as raised:
