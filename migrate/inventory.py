@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from migrate import rules
+from migrate.annotations import ORDER_ANNOTATION, parse_order_annotation
 from migrate.model import (
     ConfigKind,
     ControlPlane,
@@ -134,6 +135,7 @@ def _plugin_phase(value: object) -> PluginPhase:
 
 def plugin_of(resource: Resource) -> ExistingPlugin:
     spec = resource.spec
+    annotations = resource.metadata.get("annotations")
     priority = spec.get("priority")
     selector: Labels = labels_of(_mapping(spec.get("selector")).get("matchLabels"))
     return ExistingPlugin(
@@ -143,6 +145,9 @@ def plugin_of(resource: Resource) -> ExistingPlugin:
         phase=_plugin_phase(spec.get("phase")),
         priority=priority if isinstance(priority, int) and not isinstance(priority, bool) else None,
         selector=selector,
+        origin=parse_order_annotation(annotations.get(ORDER_ANNOTATION)) if isinstance(
+            annotations, Mapping) else None,
+        url=str(spec.get("url") or ""),
     )
 
 

@@ -236,6 +236,8 @@ class ExistingPlugin:
     phase: PluginPhase
     priority: int | None
     selector: Labels
+    origin: tuple[SmePhase, int] | None = None  # the Maistra order it was migrated from
+    url: str = ""
 
 
 class WorkloadKind(enum.Enum):

@@ -60,10 +60,10 @@ def convert_command(
                           no_cache)
     loaded, migration = run(paths, options, module_request(check_modules, pin, flags))
     if output_dir is not None:
-        for path in emit.write_directory(output_dir, migration.placed_plugins):
+        for path in emit.write_directory(output_dir, migration.output_plugins):
             typer.echo(f"wrote {path}", err=True)
     else:
-        sys.stdout.write(emit.yaml_stream(migration.plugins))
+        sys.stdout.write(emit.yaml_stream([plugin for _, plugin in migration.output_plugins]))
     report = ScanReport(migration.findings, files_scanned=loaded.files_scanned,
                         extensions=len(migration.conversions),
                         converted=len(migration.plugins))

@@ -69,6 +69,8 @@ def _summary(plan: RewritePlan, verb: str, files: int) -> str:
         parts.append(f"{len(plan.stripped)} control plane(s) without techPreview.wasmExtensions")
     if plan.retargeted:
         parts.append(f"{plan.retargeted} kustomize patch(es) retargeted")
+    if plan.reprioritised:
+        parts.append(f"{len(plan.reprioritised)} earlier WasmPlugin priority(ies) updated")
     left = f"; {len(plan.remaining)} ServiceMeshExtension(s) left as they are" if (
         plan.remaining) else ""
     return f"sme-migrate: {verb} {files} file(s): {', '.join(parts)}{left}"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from migrate import rules
+from migrate.annotations import SOURCE_ANNOTATION
 from migrate.kustomize_patches import SME_KIND, PatchEntry
 from migrate.model import ConfigKind, ExistingPlugin, Extension, Finding, Location
 from migrate.rewrite.edits import Change, Edit, splice
@@ -37,7 +38,6 @@ from migrate.rewrite.source import SourceFile
 from migrate.rewrite.spans import SpanError
 from migrate.rewrite.units import Unit
 from migrate.rewrite.verify import means
-from migrate.semantics.convert import SOURCE_ANNOTATION
 from migrate.semantics.migration import Conversion
 from migrate.sources.unparsable import Unparsable
 

@@ -30,12 +30,13 @@ from migrate.rewrite.kustomize import (
     retarget,
 )
 from migrate.rewrite.plugins import REFUSED, plugin_unit, refusal
+from migrate.rewrite.priorities import priority_unit
 from migrate.rewrite.smcp import kept_finding, still_served, strip_unit
 from migrate.rewrite.source import SourceFile
 from migrate.rewrite.spans import SpanError
 from migrate.rewrite.units import Unit
 from migrate.rewrite.verify import means
-from migrate.semantics.migration import Conversion, Migration
+from migrate.semantics.migration import Conversion, Migration, Reordered
 from migrate.sources.unparsable import Unparsable
 
 
@@ -65,6 +66,7 @@ class RewritePlan:
     remaining: tuple[Extension, ...]  # extensions left as they are
     stripped: tuple[ControlPlane, ...]
     retargeted: int  # kustomize patch entries now aimed at WasmPlugins
+    reprioritised: tuple[Reordered, ...] = ()  # earlier-migrated plugins given a new priority
     reported_entries: frozenset[Location] = field(default=frozenset())  # patch entries reported
 
 
@@ -78,6 +80,7 @@ class _Attempt:
     stripped: list[ControlPlane] = field(default_factory=list)
     retargeted: int = 0
     reported: set[Location] = field(default_factory=set)
+    reprioritised: list[Reordered] = field(default_factory=list)
 
 
 def plan_rewrite(given: RewriteInput) -> RewritePlan:
@@ -93,6 +96,7 @@ def plan_rewrite(given: RewriteInput) -> RewritePlan:
 def _attempt(given: RewriteInput, refused: Mapping[str, str]) -> _Attempt:
     attempt = _Attempt()
     remaining = _extensions(given, refused, attempt)
+    _reprioritise(given, refused, attempt)
     _control_planes(given, remaining, refused, attempt)
     _kustomizations(given, refused, attempt)
     return attempt
@@ -171,6 +175,24 @@ def _control_planes(given: RewriteInput, remaining: Sequence[Extension],
             attempt.stripped.append(plane)
         else:
             attempt.findings.append(outcome)
+
+
+def _reprioritise(given: RewriteInput, refused: Mapping[str, str], attempt: _Attempt) -> None:
+    for reordered in given.migration.priority_updates:
+        outcome = _priority(given, refused, reordered)
+        if isinstance(outcome, Unit):
+            attempt.units.append(outcome)
+            attempt.reprioritised.append(reordered)
+        else:
+            attempt.findings.append(outcome)
+
+
+def _priority(given: RewriteInput, refused: Mapping[str, str], reordered: Reordered
+              ) -> Unit | Finding:
+    source = _source(given, refused, reordered.plugin.resource)
+    if isinstance(source, Finding):
+        return source
+    return _guarded(reordered.plugin.resource, lambda: priority_unit(source, reordered))
 
 
 def _strip(given: RewriteInput, refused: Mapping[str, str], plane: ControlPlane
@@ -255,6 +277,7 @@ def _plan(given: RewriteInput, attempt: _Attempt, texts: Mapping[str, str]) -> R
         stripped=tuple(attempt.stripped),
         retargeted=attempt.retargeted,
         reported_entries=frozenset(attempt.reported),
+        reprioritised=tuple(attempt.reprioritised),
     )
 
 

@@ -45,6 +45,7 @@ def _files_to_read(migration: Migration, inventory: Inventory,
                    kustomizations: Sequence[Resource]) -> list[str]:
     resources = [c.extension.resource for c in migration.conversions if c.plugin is not None]
     resources += [c.resource for c in inventory.control_planes if c.wasm_extensions is not None]
+    resources += [r.plugin.resource for r in migration.priority_updates]
     resources += kustomizations
     paths = [r.location.path for r in resources if r.location is not None]
     return paths + sorted({p for k in kustomizations for e in entries(k) if (p := e.file())

@@ -14,7 +14,7 @@ from migrate.semantics.targets import Target
 from migrate.semantics.versions import MeshVersion
 
 if TYPE_CHECKING:
-    from migrate.semantics.migration import Conversion, Options
+    from migrate.semantics.migration import Conversion, Options, Reordered
 
 MAX_LISTED = 3
 
@@ -167,10 +167,19 @@ def duplicate_findings(extensions: Sequence[Extension]) -> list[Finding]:
     return found
 
 
+def reprioritised_finding(reordered: Reordered) -> Finding:
+    plugin = reordered.plugin
+    return rules.finding(
+        "SME028", f"priority {plugin.priority} becomes {reordered.priority} so that it keeps its "
+        "place among the extensions migrated now", plugin.resource.ref,
+        plugin.resource.location_of("spec.priority"))
+
+
 def run_level_findings(
     inventory: Inventory,
     meshes: Sequence[Mesh],
     conversions: Sequence[Conversion],
+    reordered: Sequence[Reordered],
     options: Options,
 ) -> list[Finding]:
     found = list(inventory.findings)
@@ -179,6 +188,8 @@ def run_level_findings(
         found.extend(conversion.findings)
     found.extend(duplicate_findings(inventory.extensions))
     found.extend(meshchecks.control_plane_findings(inventory))
+    found.extend(reprioritised_finding(r) for r in reordered if r.changed)
     found.extend(meshchecks.plugin_conflicts(inventory, meshes, conversions, options))
-    found.extend(meshchecks.equivalence_findings(inventory, meshes, conversions, options))
+    found.extend(meshchecks.equivalence_findings(inventory, meshes, conversions, options,
+                                                 reordered))
     return found

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from migrate import rules
+from migrate.annotations import ORDER_ANNOTATION, SOURCE_ANNOTATION, order_annotation
 from migrate.model import Extension, Finding, PluginPhase, Severity, SmePhase
 from migrate.semantics.effective import ConfigOutcome
 
 API_VERSION = "extensions.istio.io/v1alpha1"
-SOURCE_ANNOTATION = "sme-migrate.io/migrated-from"
 DROPPED_ANNOTATIONS = frozenset({"kubectl.kubernetes.io/last-applied-configuration"})
 URL_SCHEMES = ("oci://", "http://", "https://", "file://")
 KEPT_PULL_POLICIES = ("Always", "IfNotPresent")
@@ -22,6 +22,7 @@ class PluginPlan:
     """The decisions taken for one extension beyond its own fields."""
 
     sme_phase: SmePhase
+    sme_priority: int
     phase: PluginPhase
     priority: int
     match_server: bool
@@ -33,7 +34,7 @@ def plugin_url(image: str) -> str:
     return image if image.startswith(URL_SCHEMES) else f"oci://{image}"
 
 
-def _metadata(extension: Extension) -> dict[str, Any]:
+def _metadata(extension: Extension, plan: PluginPlan) -> dict[str, Any]:
     meta = extension.resource.metadata
     out: dict[str, Any] = {"name": extension.name}
     if meta.get("namespace"):
@@ -44,6 +45,7 @@ def _metadata(extension: Extension) -> dict[str, Any]:
     annotations = meta.get("annotations")
     kept = {k: v for k, v in (annotations or {}).items() if k not in DROPPED_ANNOTATIONS}
     kept[SOURCE_ANNOTATION] = f"{extension.resource.api_version} ServiceMeshExtension"
+    kept[ORDER_ANNOTATION] = order_annotation(plan.sme_phase, plan.sme_priority)
     out["annotations"] = kept
     return out
 
@@ -79,7 +81,7 @@ def wasm_plugin(extension: Extension, plan: PluginPlan) -> dict[str, Any]:
     return {
         "apiVersion": API_VERSION,
         "kind": "WasmPlugin",
-        "metadata": _metadata(extension),
+        "metadata": _metadata(extension, plan),
         "spec": _spec(extension, plan),
     }
 

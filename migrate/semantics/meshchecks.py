@@ -14,7 +14,7 @@ from migrate.semantics.verify import differences, simulated_workloads
 from migrate.semantics.versions import MeshVersion
 
 if TYPE_CHECKING:
-    from migrate.semantics.migration import Conversion, Options
+    from migrate.semantics.migration import Conversion, Options, Reordered
 
 MAX_DIFFERENCES_REPORTED = 20
 
@@ -58,6 +58,8 @@ def _conflict(plugin: ExistingPlugin, mesh: Mesh, migrated: Sequence[Conversion]
     if same_name:
         return ("has the same name as a converted plugin: both would run, or one "
                 "overwrites the other")
+    if plugin.origin is not None:
+        return None  # migrated earlier: it was ordered again together with these (SME028)
     values = [c.plugin["spec"]["priority"] for c in migrated
               if c.plugin and PluginPhase(c.plugin["spec"]["phase"]) is plugin.phase]
     if not values or plugin.priority is None:
@@ -108,6 +110,21 @@ def _sim_plugin(conversion: Conversion) -> SimPlugin:
                      PluginPhase(spec["phase"]), spec.get("priority"), ext.selector, modes)
 
 
+def _sim_earlier(reordered: Reordered) -> tuple[SimExtension, SimPlugin]:
+    plugin = reordered.plugin
+    assert plugin.origin is not None
+    phase, priority = plugin.origin
+    location = plugin.resource.location
+    sim_id = f"{plugin.namespace or ''}/{plugin.name}@" + (
+        f"{location.path}:{location.line}" if location else "earlier")
+    namespace, image = plugin.namespace or "", plugin.url.removeprefix("oci://")
+    modes = tuple(str(m.get("mode", "UNDEFINED")) for m in plugin.resource.spec.get("match", [])
+                  if isinstance(m, dict))
+    return (SimExtension(sim_id, namespace, plugin.name, image, phase, priority, plugin.selector),
+            SimPlugin(sim_id, namespace, plugin.name, plugin.phase, reordered.priority,
+                      plugin.selector, modes))
+
+
 def _known_workloads(mesh: Mesh, inventory: Inventory) -> list[SimWorkload]:
     return [SimWorkload(w.namespace or "", w.labels, w.kind)
             for w in mesh_workloads(mesh, inventory.workloads)]
@@ -115,18 +132,19 @@ def _known_workloads(mesh: Mesh, inventory: Inventory) -> list[SimWorkload]:
 
 def equivalence_findings(
     inventory: Inventory, meshes: Sequence[Mesh], conversions: Sequence[Conversion],
-    options: Options,
+    options: Options, reordered: Sequence[Reordered] = (),
 ) -> list[Finding]:
     found: list[Finding] = []
     for mesh in meshes:
         migrated = [c for c in conversions if _in_mesh(c, mesh)]
         if not migrated:
             continue
-        extensions = [_sim_extension(c) for c in migrated]
+        earlier = [_sim_earlier(r) for r in reordered if r.mesh_root == mesh.root]
+        extensions = [_sim_extension(c) for c in migrated] + [e for e, _ in earlier]
+        plugins = [_sim_plugin(c) for c in migrated] + [p for _, p in earlier]
         workloads = simulated_workloads(mesh.root, extensions, _known_workloads(mesh, inventory),
                                         mesh.members or ())
-        lines = differences(workloads, extensions, [_sim_plugin(c) for c in migrated],
-                            mesh.root, options.target)
+        lines = differences(workloads, extensions, plugins, mesh.root, options.target)
         found.extend(rules.finding("SME020", f"mesh {mesh.root}: {line}")
                      for line in lines[:MAX_DIFFERENCES_REPORTED])
     return found

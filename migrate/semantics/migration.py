@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from migrate.model import Extension, Finding, Inventory, SmePhase
+from migrate.model import ExistingPlugin, Extension, Finding, Inventory, SmePhase
 from migrate.semantics import checks
 from migrate.semantics.convert import PluginPlan, field_findings, wasm_plugin
 from migrate.semantics.effective import ConfigOutcome, ModuleDefaults, resolve, resolve_config
@@ -36,10 +36,32 @@ class Conversion:
 
 
 @dataclass(frozen=True)
+class Reordered:
+    """A WasmPlugin migrated by an earlier run, ordered again among this run's extensions."""
+
+    plugin: ExistingPlugin
+    mesh_root: str
+    priority: int  # what it must say now (often what it already says)
+
+    @property
+    def changed(self) -> bool:
+        return self.priority != self.plugin.priority
+
+    def updated_body(self) -> dict[str, Any]:
+        body = {k: v for k, v in self.plugin.resource.body.items() if k != "status"}
+        return {**body, "spec": {**self.plugin.resource.spec, "priority": self.priority}}
+
+
+@dataclass(frozen=True)
 class Migration:
     conversions: tuple[Conversion, ...]
     findings: tuple[Finding, ...]  # every finding of the run, in a stable order
     meshes: tuple[Mesh, ...]
+    reordered: tuple[Reordered, ...] = ()
+
+    @property
+    def priority_updates(self) -> tuple[Reordered, ...]:
+        return tuple(r for r in self.reordered if r.changed)
 
     @property
     def placed_plugins(self) -> list[tuple[str | None, Mapping[str, Any]]]:
@@ -55,6 +77,13 @@ class Migration:
     @property
     def plugins(self) -> list[Mapping[str, Any]]:
         return [plugin for _, plugin in self.placed_plugins]
+
+    @property
+    def output_plugins(self) -> list[tuple[str | None, Mapping[str, Any]]]:
+        """What to apply: the converted plugins and the earlier ones whose priority changed."""
+        updated = [(r.plugin.namespace, r.updated_body()) for r in self.priority_updates]
+        placed = [*self.placed_plugins, *updated]
+        return sorted(placed, key=lambda p: (p[0] or "", str(p[1]["metadata"]["name"])))
 
 
 @dataclass(frozen=True)
@@ -122,6 +151,7 @@ def _plan(
     match_server, notes = _match_server(candidate, workloads, options)
     plan = PluginPlan(
         sme_phase=candidate.phase,
+        sme_priority=candidate.priority,
         phase=PLUGIN_PHASE_OF[candidate.phase],
         priority=priority,
         match_server=match_server,
@@ -131,11 +161,40 @@ def _plan(
     return plan, notes
 
 
+def _earlier(inventory: Inventory, mesh: Mesh, meshes: tuple[Mesh, ...],
+             options: Options) -> list[tuple[int, ExistingPlugin]]:
+    """Plugins an earlier run migrated (they carry their Maistra order) that live in `mesh`."""
+    return [(index, plugin) for index, plugin in enumerate(inventory.plugins)
+            if plugin.origin is not None
+            and (found := mesh_of(plugin.namespace, meshes, options.control_plane_namespace))
+            is not None and found.root == mesh.root]
+
+
+def _ranked_earlier(index: int, plugin: ExistingPlugin, mesh: Mesh) -> Ranked:
+    assert plugin.origin is not None
+    phase, priority = plugin.origin
+    return Ranked(key=f"plugin:{index}", namespace=plugin.namespace, name=plugin.name,
+                  image=plugin.url.removeprefix("oci://"), phase=phase, priority=priority,
+                  in_root=plugin.namespace == mesh.root)
+
+
+def _reorder(earlier: Sequence[tuple[int, ExistingPlugin]], mesh: Mesh,
+             priorities: Mapping[str, int]) -> list[Reordered]:
+    return [Reordered(plugin, mesh.root, priorities[f"plugin:{index}"])
+            for index, plugin in earlier]
+
+
 def _convert_mesh(
-    candidates: Sequence[Candidate], inventory: Inventory, options: Options
-) -> dict[int, Conversion]:
-    assignment = assign_priorities([_ranked(c) for c in candidates])
-    workloads = WorkloadIndex.build(candidates[0].mesh, inventory.workloads)
+    candidates: Sequence[Candidate],
+    earlier: Sequence[tuple[int, ExistingPlugin]],
+    inventory: Inventory,
+    options: Options,
+) -> tuple[dict[int, Conversion], list[Reordered]]:
+    mesh = candidates[0].mesh
+    ranked = [_ranked(c) for c in candidates]
+    ranked += [_ranked_earlier(index, plugin, mesh) for index, plugin in earlier]
+    assignment = assign_priorities(ranked)
+    workloads = WorkloadIndex.build(mesh, inventory.workloads)
     conversions = {}
     for candidate in candidates:
         ext = candidate.extension
@@ -147,7 +206,7 @@ def _convert_mesh(
         conversions[candidate.index] = Conversion(
             ext, wasm_plugin(ext, plan), tuple(found),
             candidate.mesh.root, candidate.phase, candidate.priority)
-    return conversions
+    return conversions, _reorder(earlier, mesh, assignment.priorities)
 
 
 def migrate(inventory: Inventory, options: Options) -> Migration:
@@ -160,13 +219,17 @@ def migrate(inventory: Inventory, options: Options) -> Migration:
         if candidate is not None:
             by_mesh.setdefault(candidate.mesh.root, []).append(candidate)
     converted: dict[int, Conversion] = {}
+    reordered: list[Reordered] = []
     for candidates in by_mesh.values():
-        converted.update(_convert_mesh(candidates, inventory, options))
+        earlier = _earlier(inventory, candidates[0].mesh, meshes, options)
+        done, again = _convert_mesh(candidates, earlier, inventory, options)
+        converted.update(done)
+        reordered += again
     conversions = tuple(
         _merge(ext, notes[i], converted.get(i)) for i, ext in enumerate(inventory.extensions)
     )
-    findings = checks.run_level_findings(inventory, meshes, conversions, options)
-    return Migration(conversions, sort_findings(findings), meshes)
+    findings = checks.run_level_findings(inventory, meshes, conversions, reordered, options)
+    return Migration(conversions, sort_findings(findings), meshes, tuple(reordered))
 
 
 def _merge(extension: Extension, notes: list[Finding], converted: Conversion | None) -> Conversion:

@@ -104,6 +104,7 @@ def test_metadata_is_copied_without_server_fields_and_records_its_source() -> No
     assert meta["annotations"] == {
         "owner": "alice",
         "sme-migrate.io/migrated-from": "maistra.io/v1 ServiceMeshExtension",
+        "sme-migrate.io/maistra-order": "PostAuthZ 100",
     }
     assert set(meta) == {"name", "namespace", "labels", "annotations"}
 
