@@ -1,6 +1,6 @@
 """Whatever mesh, migrated in two steps (any split), ends with every workload's order intact."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +15,7 @@ from tests.support.meshes import as_inventory, plugin_id, sim_plugin
 VERSION = MeshVersion(2, 6)
 
 
-def step(case: MeshCase, bodies: list[Mapping[str, Any]]) -> Migration:
+def step(case: MeshCase, bodies: Sequence[Mapping[str, Any]]) -> Migration:
     return migrate(as_inventory(bodies), Options(control_plane_namespace=case.root,
                                                  target=VERSION))
 
