@@ -39,9 +39,6 @@ class ImageReference:
     def manifest_key(self) -> str:
         return self.digest or self.tag or "latest"
 
-    def with_digest(self, digest: str) -> ImageReference:
-        return ImageReference(self.registry, self.repository, self.tag, digest)
-
     def __str__(self) -> str:
         text = f"{self.registry}/{self.repository}"
         if self.tag:
