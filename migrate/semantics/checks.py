@@ -28,7 +28,8 @@ def _finding(extension: Extension, rule: str, message: str, key: str = "") -> Fi
 def inactivity_reasons(extension: Extension, mesh: Mesh | None) -> list[str]:
     reasons = []
     if extension.ready is False:
-        message = extension.resource.status.get("deployment", {}).get("message")
+        deployment = extension.resource.status.get("deployment")
+        message = deployment.get("message") if isinstance(deployment, dict) else None
         reasons.append("it is not ready" + (f" ({message})" if message else ""))
     if mesh is None:
         reasons.append(f"namespace {extension.namespace} is not a member of any mesh in the input")

@@ -153,3 +153,13 @@ spec: {url: oci://r/legacy:1, phase: AUTHZ, priority: %d}
 
 def test_namespace_unset_is_an_application_namespace() -> None:
     assert "SME023" in rules_for(sme("ext", None, phase="PreAuthN"), "ext")
+
+
+def test_a_malformed_status_is_read_as_not_ready_without_crashing() -> None:
+    for status in ("status: {deployment: pending}\n", "status: {deployment: [1]}\n",
+                   "status: pending\n"):
+        text = sme("ext", phase="PreAuthN") + status
+        result = migrate(inventory(text), Options())
+        assert result.plugins == []
+        (inactive,) = [f for f in result.findings if f.rule == "SME016"]
+        assert "not ready" in inactive.message
