@@ -30,7 +30,7 @@ NESTED = {"workloadSelector": st.fixed_dictionaries({"labels": JSON}),
 
 @st.composite
 def extension(draw: st.DrawFn) -> dict[str, Any]:
-    spec = {"image": "r/x:1", "phase": "PreAuthN"}
+    spec: dict[str, Any] = {"image": "r/x:1", "phase": "PreAuthN"}
     for field in draw(st.lists(st.sampled_from(SPEC_FIELDS), max_size=4, unique=True)):
         spec[field] = draw(NESTED[field] | JSON if field in NESTED else JSON)
     body: dict[str, Any] = {"apiVersion": "maistra.io/v1", "kind": "ServiceMeshExtension",
