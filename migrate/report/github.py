@@ -1,4 +1,8 @@
-"""GitHub Actions workflow commands: one annotation per finding, then a summary line."""
+"""GitHub Actions workflow commands: annotations, then a summary line.
+
+GitHub shows at most 10 annotations of each type per step and drops the rest from view, so
+the first 10 of each severity are annotations and the others follow as plain log lines.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from migrate.report.common import RenderOptions, display_path, ordered, summary_
 from migrate.rules import catalogue
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+ANNOTATIONS_PER_TYPE = 10
 
 
 def escape_data(text: str) -> str:
@@ -40,7 +45,26 @@ def annotation(finding: Finding, options: RenderOptions) -> str:
     return f"::{_COMMANDS[finding.severity]} {_properties(finding, options)}::{message}"
 
 
+def log_line(finding: Finding, options: RenderOptions) -> str:
+    location = finding.location
+    where = display_path(location.path, options.root) if location else "-"
+    if location is not None and location.line:
+        where += f":{location.line}"
+    subject = f"{finding.resource.display}: " if finding.resource else ""
+    return f"{finding.severity.label} {finding.rule} {where} {subject}{finding.message}"
+
+
 def render(report: ScanReport, options: RenderOptions) -> str:
-    lines = [annotation(finding, options) for finding in ordered(report.findings)]
+    lines, rest, shown = [], [], dict.fromkeys(Severity, 0)
+    for finding in ordered(report.findings):
+        if shown[finding.severity] < ANNOTATIONS_PER_TYPE:
+            shown[finding.severity] += 1
+            lines.append(annotation(finding, options))
+        else:
+            rest.append(log_line(finding, options))
+    if rest:
+        lines.append(f"::notice title=sme-migrate::{len(rest)} more finding(s) follow as log "
+                     f"lines: GitHub shows {ANNOTATIONS_PER_TYPE} annotations of each type")
+        lines += rest
     lines.append(f"sme-migrate: {summary_line(report)}")
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ import pytest
 
 from migrate.model import Finding, Location, ResourceRef, ScanReport, Severity
 from migrate.report import render
-from migrate.report.github import escape_data, escape_property
+from migrate.report.github import ANNOTATIONS_PER_TYPE, escape_data, escape_property
 
 COMMAND = re.compile(r"^::(?P<kind>error|warning|notice) (?P<props>[^:]*)::(?P<data>.*)$")
 
@@ -85,3 +85,17 @@ def test_a_path_with_delimiters_survives() -> None:
 def test_ends_with_a_summary_line(report: ScanReport) -> None:
     last = render(report, "github").splitlines()[-1]
     assert last == "sme-migrate: 7 errors, 4 warnings, 1 info (2 suppressed) in 9 files"
+
+
+def test_past_ten_of_a_type_the_rest_are_log_lines_and_none_is_lost() -> None:
+    notes = [Finding("SME017", Severity.INFO, f"note {i}", None, Location(f"f{i:02}.yaml", i + 1))
+             for i in range(13)]
+    error = Finding("SME001", Severity.ERROR, "blocks the upgrade", None, Location("a.yaml", 1))
+    findings = (*notes, error)
+    lines = render(ScanReport(findings), "github").splitlines()
+    assert sum(line.startswith("::notice file=") for line in lines) == ANNOTATIONS_PER_TYPE
+    assert sum(line.startswith("::error ") for line in lines) == 1
+    (marker,) = [line for line in lines if line.startswith("::notice title=sme-migrate::")]
+    assert "3 more finding(s)" in marker
+    rest = lines[lines.index(marker) + 1:-1]
+    assert rest == [f"info SME017 f{i:02}.yaml:{i + 1} note {i}" for i in (10, 11, 12)]
