@@ -49,7 +49,8 @@ def _deliver(text: str, output: Path | None) -> bool:
     try:
         write_atomically(output, text)
     except OSError as error:
-        print(f"sme-migrate: cannot write the report to {output}: {error}", file=sys.stderr)
+        print(f"sme-migrate: cannot write the report to {output}: {error.strerror or error}",
+              file=sys.stderr)
         return False
     return True
 

@@ -87,6 +87,7 @@ def test_an_unwritable_output_is_exit_2_with_the_reason_on_stderr(
     assert code == 2
     assert captured.out == ""
     assert "cannot write the report to" in captured.err and "missing-dir" in captured.err
+    assert "No such file or directory" in captured.err and ".tmp" not in captured.err
 
 
 def test_github_format_appends_a_summary_table_to_the_step_summary(
