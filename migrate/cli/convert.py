@@ -18,6 +18,7 @@ from migrate.cli.common import (
     RegistryFlags,
     TargetOpt,
     build_options,
+    fail_usage,
     module_request,
     run,
 )
@@ -60,7 +61,11 @@ def convert_command(
                           no_cache)
     loaded, migration = run(paths, options, module_request(check_modules, pin, flags))
     if output_dir is not None:
-        for path in emit.write_directory(output_dir, migration.output_plugins):
+        try:
+            written = emit.write_directory(output_dir, migration.output_plugins)
+        except OSError as error:
+            fail_usage(f"cannot write to {output_dir}: {error.strerror or error}")
+        for path in written:
             typer.echo(f"wrote {path}", err=True)
     else:
         sys.stdout.write(emit.yaml_stream([plugin for _, plugin in migration.output_plugins]))

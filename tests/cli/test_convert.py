@@ -89,3 +89,12 @@ def test_output_dir_never_lets_one_plugin_overwrite_another(tmp_path: Path) -> N
     ]
     written = yaml.safe_load((tmp_path / "out" / "shop.header-append.wasmplugin.yaml").read_text())
     assert "namespace" not in written["metadata"]  # kustomize still decides where it goes
+
+
+def test_an_unwritable_output_dir_is_a_tool_error_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    outcome = sme_migrate("convert", case_input(CASES / "redhat-header-append"),
+                          "--output-dir", str(blocker / "out"))
+    assert outcome.exit_code == 2
+    assert "cannot write to" in outcome.stderr and "Traceback" not in outcome.stderr
