@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import accumulate
 
 import yaml
 
 from migrate.model import Location, Resource
 from migrate.sources import unparsable
+from migrate.sources.pruned import WORKLOAD, Shape, cut, pruned
 from migrate.sources.sniff import UTF16_BOMS, first_mention
 from migrate.sources.unparsable import Unparsable
 from migrate.sources.yamlnodes import (
@@ -23,6 +25,7 @@ from migrate.sources.yamlnodes import (
     key_lines,
     to_value,
 )
+from migrate.workloads import POD_BEARING_KINDS
 
 UTF8_BOM = b"\xef\xbb\xbf"
 # libyaml composes recursively in C and overflows the stack (a crash, not an exception) somewhere
@@ -36,6 +39,16 @@ Constructor = yaml.constructor.SafeConstructor
 def parse_resources(data: bytes, path: str) -> tuple[Resource, ...]:
     """Every Kubernetes object in the file, `*List` items expanded; raises Unparsable."""
     return parse_text(decode(data), path)
+
+
+def parse_pods(text: str, path: str) -> tuple[Resource, ...]:
+    """The pod-bearing objects of a text, built with only what workload inference reads."""
+    try:
+        found = tuple(_yaml_resources(text, path, WORKLOAD))
+    except Unparsable as problem:  # JSON that YAML cannot read (tabs): the full path, then cut
+        found = tuple(replace(r, body=cut(r.body, WORKLOAD))
+                      for r in _json_resources(text, path, problem))
+    return tuple(r for r in found if r.kind in POD_BEARING_KINDS)
 
 
 def parse_text(text: str, path: str) -> tuple[Resource, ...]:
@@ -66,12 +79,12 @@ def _decode_utf16(data: bytes) -> str:
         raise unparsable.not_utf16(error.start) from None
 
 
-def _yaml_resources(text: str, path: str) -> Iterator[Resource]:
+def _yaml_resources(text: str, path: str, shape: Shape | None = None) -> Iterator[Resource]:
     try:
         for document, (node, loader) in enumerate(_documents(text)):
             if "*" in text:  # only aliases can make a tree larger than its text
                 check_expansion(node)
-            yield from _resources_of(node, loader, Location(path, None, document))
+            yield from _resources_of(node, loader, Location(path, None, document), shape)
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error) from None
     except yaml.reader.ReaderError as error:
@@ -118,21 +131,25 @@ def _syntax_error(error: yaml.MarkedYAMLError) -> Unparsable:
     return Unparsable(message, mark.line + 1)
 
 
-def _resources_of(node: yaml.Node, loader: Constructor, where: Location) -> Iterator[Resource]:
+def _resources_of(node: yaml.Node, loader: Constructor, where: Location, shape: Shape | None
+                  ) -> Iterator[Resource]:
     """The resource of one document, or the items of a `*List`; nothing for a non-mapping."""
     if not isinstance(node, yaml.MappingNode):
         return
     items = _list_items(node)
     if items is None:
-        yield _resource(node, loader, where)
+        yield _resource(node, loader, where, shape)
         return
     for item in items.value:
         if isinstance(item, yaml.MappingNode):
-            yield _resource(item, loader, where)
+            yield _resource(item, loader, where, shape)
 
 
-def _resource(node: yaml.MappingNode, loader: Constructor, where: Location) -> Resource:
+def _resource(node: yaml.MappingNode, loader: Constructor, where: Location, shape: Shape | None
+              ) -> Resource:
     location = Location(where.path, first_line(node), where.document)
+    if shape is not None:  # only some fields are wanted, and no lines
+        return Resource(pruned(node, loader, shape), location)
     return Resource(to_value(node, loader), location, key_lines(node, loader))
 
 

@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from migrate import rules
 from migrate.model import Finding, Location, Resource
-from migrate.sources.documents import decode, parse_text
+from migrate.sources.documents import decode, parse_pods, parse_text
 from migrate.sources.helm import as_template_problem, in_chart_templates
 from migrate.sources.kustomize import KUSTOMIZATION_NAMES, NamespaceHints
 from migrate.sources.needles import compile_needles
@@ -68,7 +68,7 @@ def read_workloads(paths: Sequence[str], needles: Collection[bytes]) -> tuple[Re
         try:
             data = reader.read_if_contains(path, compiled)
             if data is not None:
-                found.extend(r for r in _parse(path, data) if r.kind in WORKLOAD_KINDS)
+                found.extend(_workloads_of_file(path, data))
         except (OSError, Unparsable) as error:
             _log.debug("skipping workload file %s: %s", path, error)
     return _with_namespace_hints(found)
@@ -113,6 +113,13 @@ def _parse_or_report(sniffed: Sniffed) -> tuple[tuple[Resource, ...], tuple[Find
         return _parse(sniffed.path, sniffed.data), ()
     except Unparsable as problem:
         return (), (_unparsable_finding(sniffed.path, problem),)
+
+
+def _workloads_of_file(path: str, data: bytes) -> tuple[Resource, ...]:
+    text = decode(data)
+    if as_template_problem(text) and in_chart_templates(path):
+        return ()  # a chart's template: its labels are not what will be deployed
+    return parse_pods(text, path)
 
 
 def _parse(path: str, data: bytes) -> tuple[Resource, ...]:
