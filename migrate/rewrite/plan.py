@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from migrate import rules
 from migrate.kustomize_patches import PatchEntry, entries
@@ -145,10 +146,8 @@ def _extension_unit(given: RewriteInput, refused: Mapping[str, str], conversion:
     if clash is not None:
         return refusal(resource, f"a WasmPlugin of that name already exists ({clash}); "
                        "a second one would run twice or replace it")
-    source = _source(given, refused, resource)
-    if isinstance(source, Finding):
-        return source
-    return _guarded(resource, lambda: plugin_unit(source, resource, plugin))
+    return _unit_for(given, refused, resource,
+                     lambda source: plugin_unit(source, resource, plugin))
 
 
 def _same_name(given: RewriteInput, extension: Extension) -> str | None:
@@ -169,7 +168,8 @@ def _control_planes(given: RewriteInput, remaining: Sequence[Extension],
         if kept:
             attempt.findings.append(kept_finding(plane, kept))
             continue
-        outcome = _strip(given, refused, plane)
+        outcome = _unit_for(given, refused, plane.resource,
+                            partial(strip_unit, plane=plane))
         if isinstance(outcome, Unit):
             attempt.units.append(outcome)
             attempt.stripped.append(plane)
@@ -179,7 +179,8 @@ def _control_planes(given: RewriteInput, remaining: Sequence[Extension],
 
 def _reprioritise(given: RewriteInput, refused: Mapping[str, str], attempt: _Attempt) -> None:
     for reordered in given.migration.priority_updates:
-        outcome = _priority(given, refused, reordered)
+        outcome = _unit_for(given, refused, reordered.plugin.resource,
+                            partial(priority_unit, reordered=reordered))
         if isinstance(outcome, Unit):
             attempt.units.append(outcome)
             attempt.reprioritised.append(reordered)
@@ -187,20 +188,13 @@ def _reprioritise(given: RewriteInput, refused: Mapping[str, str], attempt: _Att
             attempt.findings.append(outcome)
 
 
-def _priority(given: RewriteInput, refused: Mapping[str, str], reordered: Reordered
-              ) -> Unit | Finding:
-    source = _source(given, refused, reordered.plugin.resource)
+def _unit_for(given: RewriteInput, refused: Mapping[str, str], resource: Resource,
+              make: Callable[[SourceFile], Unit | Finding]) -> Unit | Finding:
+    """The unit `make` builds from the resource's file, or why there is none."""
+    source = _source(given, refused, resource)
     if isinstance(source, Finding):
         return source
-    return _guarded(reordered.plugin.resource, lambda: priority_unit(source, reordered))
-
-
-def _strip(given: RewriteInput, refused: Mapping[str, str], plane: ControlPlane
-           ) -> Unit | Finding:
-    source = _source(given, refused, plane.resource)
-    if isinstance(source, Finding):
-        return source
-    return _guarded(plane.resource, lambda: strip_unit(source, plane))
+    return _guarded(resource, lambda: make(source))
 
 
 def _kustomizations(given: RewriteInput, refused: Mapping[str, str], attempt: _Attempt) -> None:
