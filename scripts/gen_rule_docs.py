@@ -14,8 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs" / "rules.md"
 sys.path.insert(0, str(REPO))  # run from a checkout, with or without the package installed
 
-from migrate.rules import Rule, catalogue  # noqa: E402
-from migrate.suppress import ANNOTATION  # noqa: E402
+from migrate.rules.catalogue import Rule, catalogue  # noqa: E402
+from migrate.settings.suppress import ANNOTATION  # noqa: E402
 
 INTRO = f"""\
 # Rules

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from migrate import rules
-from migrate.inventory import build_inventory
+from migrate.inventory.build import build_inventory
 from migrate.semantics import meshchecks
-from migrate.semantics.migration import Conversion, Options, migrate
+from migrate.semantics.migration import migrate
+from migrate.semantics.outcome import Conversion, Options
 from tests.support.cli import sme_migrate
 from tests.support.resources import resources
 

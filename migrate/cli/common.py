@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from migrate.cli.progress import file_progress
+from migrate.inventory.load import Loaded, load
 from migrate.model import Finding, Severity
-from migrate.scanner import Loaded, load
-from migrate.semantics.migration import Migration, Options, migrate, sort_findings
+from migrate.semantics.migration import migrate, sort_findings
+from migrate.semantics.outcome import Migration, Options
 from migrate.semantics.versions import DEFAULT_TARGET, MeshVersion
 
 if TYPE_CHECKING:  # the module check (httpx, wasmtime) is imported only when it is asked for
@@ -134,8 +135,8 @@ def checked_modules(
     """Options fed with what the images say, and the images' findings (placed at each user)."""
     if modules is None:
         return options, []
-    from migrate import module_feed
     from migrate.modules.errors import ModuleError
+    from migrate.pipeline import modules as module_feed
 
     try:
         reports = module_feed.check_images(loaded.inventory, modules.options)

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from migrate import emit
 from migrate.cli.app import app
 from migrate.cli.common import (
     DEFAULT_TARGET,
@@ -32,6 +31,7 @@ from migrate.cli.registry_options import (
     RegistryConfig,
     Timeout,
 )
+from migrate.emit import manifests as emit
 from migrate.model import ScanReport
 from migrate.report import render
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
-from migrate.atomic import write_atomically
+from migrate.emit.atomic import write_atomically
 from migrate.model import ScanReport, Severity
 from migrate.report import render
 

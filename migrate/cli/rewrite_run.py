@@ -15,7 +15,8 @@ from migrate.rewrite.apply import WriteFailure, display_path, unified_diff, writ
 from migrate.rewrite.findings import report_findings
 from migrate.rewrite.plan import RewritePlan, plan_rewrite
 from migrate.rewrite.run import Prepared, prepare
-from migrate.semantics.migration import Options, sort_findings
+from migrate.semantics.migration import sort_findings
+from migrate.semantics.outcome import Options
 
 PAUSE_VARIABLE = "SME_MIGRATE_TEST_PAUSE_AFTER_WRITE"  # for the interruption test only
 EXIT_REMAINING = 1

@@ -9,7 +9,7 @@ import typer
 
 from migrate import rules
 from migrate.cli.app import app
-from migrate.rules import Rule, catalogue
+from migrate.rules.catalogue import Rule, catalogue
 
 _WIDTH = 88
 

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from migrate import suppress
 from migrate.cli.app import app
 from migrate.cli.common import (
     DEFAULT_TARGET,
@@ -35,6 +34,7 @@ from migrate.cli.registry_options import (
 )
 from migrate.model import Resource, ResourceRef, ScanReport
 from migrate.report import FORMATS
+from migrate.settings import suppress
 
 
 def _annotations(resources: tuple[Resource, ...]) -> dict[ResourceRef, dict[str, str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from migrate.model import Finding, ScanReport, Severity
 from migrate.report.common import RenderOptions, display_path, ordered, summary_line
-from migrate.rules import catalogue
+from migrate.rules.catalogue import catalogue
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 ANNOTATIONS_PER_TYPE = 10

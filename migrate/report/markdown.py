@@ -6,7 +6,7 @@ import re
 
 from migrate.model import Finding, ScanReport
 from migrate.report.common import RenderOptions, ordered, resource_text, summary_line, where
-from migrate.rules import catalogue
+from migrate.rules.catalogue import catalogue
 
 HEADING = "### sme-migrate scan"
 # GitHub refuses comments longer than 65,536 characters: stay well below, whatever the count.

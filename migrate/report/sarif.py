@@ -12,7 +12,7 @@ from urllib.parse import quote
 from migrate import __version__
 from migrate.model import Finding, ScanReport, Severity
 from migrate.report.common import INFORMATION_URI, TOOL_NAME, RenderOptions, display_path, ordered
-from migrate.rules import Rule, catalogue
+from migrate.rules.catalogue import Rule, catalogue
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

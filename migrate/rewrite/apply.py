@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from migrate.atomic import write_atomically
+from migrate.emit.atomic import write_atomically
 from migrate.rewrite.plan import FileChange
 from migrate.rewrite.source import SourceFile
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from migrate import rules
-from migrate.annotations import SOURCE_ANNOTATION
-from migrate.kustomize_patches import SME_KIND, PatchEntry
+from migrate.inventory.annotations import SOURCE_ANNOTATION
+from migrate.inventory.patches import SME_KIND, PatchEntry
 from migrate.model import ConfigKind, ExistingPlugin, Extension, Finding, Location
-from migrate.rewrite.edits import Change, Edit, splice
 from migrate.rewrite.patchmap import (
     PLUGIN_GROUP,
     PLUGIN_KIND,
@@ -35,10 +34,11 @@ from migrate.rewrite.patchtext import (
 )
 from migrate.rewrite.scalars import scalar_edit, scalar_edits
 from migrate.rewrite.source import SourceFile
-from migrate.rewrite.spans import SpanError
 from migrate.rewrite.units import Unit
-from migrate.rewrite.verify import means
-from migrate.semantics.migration import Conversion
+from migrate.rewrite.yamledit.edits import Change, Edit, splice
+from migrate.rewrite.yamledit.spans import SpanError
+from migrate.rewrite.yamledit.verify import means
+from migrate.semantics.outcome import Conversion
 from migrate.sources.unparsable import Unparsable
 
 NOT_REWRITTEN = "SME024"

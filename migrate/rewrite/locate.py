@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from migrate.model import Resource
-from migrate.rewrite.edits import Path
 from migrate.rewrite.source import SourceFile
-from migrate.rewrite.spans import Document, Node, NodeKind
+from migrate.rewrite.yamledit.edits import Path
+from migrate.rewrite.yamledit.spans import Document, Node, NodeKind
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from migrate.kustomize_patches import PatchEntry
-from migrate.rewrite.edits import Change, Edit, Path, splice
+from migrate.inventory.patches import PatchEntry
 from migrate.rewrite.patchmap import NotMechanical
 from migrate.rewrite.source import SourceFile
-from migrate.rewrite.spans import Document, Node, NodeKind, SpanError, literal_offsets
-from migrate.rewrite.spans import parse_documents as parse
-from migrate.rewrite.verify import document_values
+from migrate.rewrite.yamledit.edits import Change, Edit, Path, splice
+from migrate.rewrite.yamledit.spans import Document, Node, NodeKind, SpanError, literal_offsets
+from migrate.rewrite.yamledit.spans import parse_documents as parse
+from migrate.rewrite.yamledit.verify import document_values
 from migrate.sources.unparsable import Unparsable
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from migrate import rules
-from migrate.kustomize_patches import PatchEntry, entries
+from migrate.inventory.patches import PatchEntry, entries
 from migrate.model import (
     ControlPlane,
     Extension,
@@ -22,7 +22,6 @@ from migrate.model import (
     Location,
     Resource,
 )
-from migrate.rewrite.edits import EditConflict, splice
 from migrate.rewrite.kustomize import (
     Known,
     Outcome,
@@ -34,10 +33,11 @@ from migrate.rewrite.plugins import REFUSED, plugin_unit, refusal
 from migrate.rewrite.priorities import priority_unit
 from migrate.rewrite.smcp import kept_finding, still_served, strip_unit
 from migrate.rewrite.source import SourceFile
-from migrate.rewrite.spans import SpanError
 from migrate.rewrite.units import Unit
-from migrate.rewrite.verify import means
-from migrate.semantics.migration import Conversion, Migration, Reordered
+from migrate.rewrite.yamledit.edits import EditConflict, splice
+from migrate.rewrite.yamledit.spans import SpanError
+from migrate.rewrite.yamledit.verify import means
+from migrate.semantics.outcome import Conversion, Migration, Reordered
 from migrate.sources.unparsable import Unparsable
 
 

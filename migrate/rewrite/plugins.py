@@ -9,15 +9,15 @@ from ruamel.yaml.error import YAMLError as RuamelError
 
 from migrate import rules
 from migrate.model import Finding, Resource
-from migrate.rewrite.edits import Change, Edit
 from migrate.rewrite.locate import Located, locate
-from migrate.rewrite.render import render_block, render_fresh, render_json
 from migrate.rewrite.source import SourceFile
-from migrate.rewrite.spans import line_start, span_of
-from migrate.rewrite.style import detect
-from migrate.rewrite.transform import PLUGIN_RENAMES, Rename, fresh, reshape
 from migrate.rewrite.units import Unit, single
-from migrate.rewrite.verify import means_locally
+from migrate.rewrite.yamledit.edits import Change, Edit
+from migrate.rewrite.yamledit.render import render_block, render_fresh, render_json
+from migrate.rewrite.yamledit.spans import line_start, span_of
+from migrate.rewrite.yamledit.style import detect
+from migrate.rewrite.yamledit.transform import PLUGIN_RENAMES, Rename, fresh, reshape
+from migrate.rewrite.yamledit.verify import means_locally
 
 REFUSED = "SME026"
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from migrate.model import Finding
-from migrate.rewrite.edits import Change, Edit, splice
 from migrate.rewrite.locate import locate
 from migrate.rewrite.plugins import refusal, replace_object
 from migrate.rewrite.source import SourceFile
 from migrate.rewrite.units import Unit, single
-from migrate.rewrite.verify import means
+from migrate.rewrite.yamledit.edits import Change, Edit, splice
+from migrate.rewrite.yamledit.verify import means
 
 if TYPE_CHECKING:
-    from migrate.semantics.migration import Reordered
+    from migrate.semantics.outcome import Reordered
 
 PRIORITY_PATH = ("spec", "priority")
 

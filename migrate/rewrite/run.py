@@ -7,12 +7,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from migrate.kustomize_patches import entries
+from migrate.inventory.load import Loaded
+from migrate.inventory.patches import entries
 from migrate.model import Inventory, Location, Resource
 from migrate.rewrite.apply import WriteFailure, read_sources
 from migrate.rewrite.plan import RewriteInput
-from migrate.scanner import Loaded
-from migrate.semantics.migration import Migration, Options, migrate
+from migrate.semantics.migration import migrate
+from migrate.semantics.outcome import Migration, Options
 
 UNPARSABLE_FILE = "SME013"
 EXTENSION_KIND = b"ServiceMeshExtension"

@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
-from migrate.rewrite.edits import Edit
 from migrate.rewrite.patchmap import NotMechanical
-from migrate.rewrite.spans import Node, NodeKind
+from migrate.rewrite.yamledit.edits import Edit
+from migrate.rewrite.yamledit.spans import Node, NodeKind
 
 
 def scalar_edits(node: Node, old: Any, new: Any) -> Iterator[Edit]:

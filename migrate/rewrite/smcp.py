@@ -13,13 +13,13 @@ from typing import Any
 
 from migrate import rules
 from migrate.model import ControlPlane, Extension, Finding, Location
-from migrate.rewrite.edits import DELETE, Change, Edit, splice
 from migrate.rewrite.locate import Located, locate
 from migrate.rewrite.plugins import refusal, replace_object
 from migrate.rewrite.source import SourceFile
-from migrate.rewrite.spans import Node, content_end, line_end, line_start
 from migrate.rewrite.units import Unit, single
-from migrate.rewrite.verify import means
+from migrate.rewrite.yamledit.edits import DELETE, Change, Edit, splice
+from migrate.rewrite.yamledit.spans import Node, content_end, line_end, line_start
+from migrate.rewrite.yamledit.verify import means
 from migrate.semantics.meshes import Mesh, mesh_of
 
 KEPT = "SME022"

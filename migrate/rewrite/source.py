@@ -6,9 +6,9 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from migrate.rewrite.spans import Document, parse_documents
-from migrate.rewrite.style import Measures, measure
-from migrate.rewrite.verify import document_values
+from migrate.rewrite.yamledit.spans import Document, parse_documents
+from migrate.rewrite.yamledit.style import Measures, measure
+from migrate.rewrite.yamledit.verify import document_values
 from migrate.sources.documents import UTF8_BOM, decode
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from migrate.rewrite.edits import Change, Edit
+from migrate.rewrite.yamledit.edits import Change, Edit
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from migrate import rules
 from migrate.model import Extension, Finding, Inventory, Workload
 from migrate.semantics import meshchecks
 from migrate.semantics.effective import ConfigOutcome, Effective
 from migrate.semantics.meshes import Mesh
+from migrate.semantics.outcome import Conversion, Options, Reordered
 from migrate.semantics.targets import Target
 from migrate.semantics.versions import MeshVersion
-
-if TYPE_CHECKING:
-    from migrate.semantics.migration import Conversion, Options, Reordered
 
 MAX_LISTED = 3
 

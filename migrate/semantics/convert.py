@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from migrate import rules
-from migrate.annotations import ORDER_ANNOTATION, SOURCE_ANNOTATION, order_annotation
+from migrate.inventory.annotations import ORDER_ANNOTATION, SOURCE_ANNOTATION, order_annotation
 from migrate.model import Extension, Finding, PluginPhase, Severity, SmePhase
 from migrate.semantics.effective import ConfigOutcome
 

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from migrate import rules
 from migrate.model import ControlPlane, ExistingPlugin, Finding, Inventory, PluginPhase
 from migrate.semantics.chain import SimExtension, SimPlugin, SimWorkload
 from migrate.semantics.meshes import Mesh
+from migrate.semantics.outcome import Conversion, Options, Reordered
 from migrate.semantics.targets import mesh_workloads
 from migrate.semantics.verify import differences, simulated_workloads
 from migrate.semantics.versions import MeshVersion
-
-if TYPE_CHECKING:
-    from migrate.semantics.migration import Conversion, Options, Reordered
 
 MAX_DIFFERENCES_REPORTED = 20
 

@@ -11,9 +11,9 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from migrate.inventory.workloads import looks_like_gateway_labels
 from migrate.model import Labels, Workload, WorkloadKind
 from migrate.semantics.meshes import Mesh
-from migrate.workloads import looks_like_gateway_labels
 
 
 class Target(enum.Enum):

@@ -12,6 +12,7 @@ from itertools import accumulate
 
 import yaml
 
+from migrate.inventory.workloads import POD_BEARING_KINDS
 from migrate.model import Location, Resource
 from migrate.sources import unparsable
 from migrate.sources.pruned import WORKLOAD, Shape, cut, pruned
@@ -25,7 +26,6 @@ from migrate.sources.yamlnodes import (
     key_lines,
     to_value,
 )
-from migrate.workloads import POD_BEARING_KINDS
 
 UTF8_BOM = b"\xef\xbb\xbf"
 # libyaml composes recursively in C and overflows the stack (a crash, not an exception) somewhere

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from migrate import rules
+from migrate.inventory.workloads import POD_BEARING_KINDS
 from migrate.model import Finding, Location, Resource
 from migrate.sources.documents import decode, parse_pods, parse_text
 from migrate.sources.helm import as_template_problem, in_chart_templates
@@ -21,7 +22,6 @@ from migrate.sources.pool import Progress, sniff_all
 from migrate.sources.sniff import INTEREST_KINDS, STDIN, Reader, Sniffed, Verdict, sniff_stdin
 from migrate.sources.unparsable import Unparsable
 from migrate.sources.walk import Unreadable, Walked, walk
-from migrate.workloads import POD_BEARING_KINDS
 
 __all__ = ["INTEREST_KINDS", "WORKLOAD_KINDS", "SourceScan", "read_paths", "read_workloads"]
 

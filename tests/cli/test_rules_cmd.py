@@ -6,7 +6,7 @@ from typer.testing import CliRunner, Result
 
 import migrate.cli.rules_cmd  # noqa: F401  (registers the command)
 from migrate.cli.app import app
-from migrate.rules import catalogue
+from migrate.rules.catalogue import catalogue
 
 
 def run(*args: str) -> Result:

@@ -12,7 +12,7 @@ import pytest
 from migrate.model import Finding, Location, ResourceRef, ScanReport, Severity
 from migrate.report import render
 from migrate.report.sarif import FINGERPRINT_KEY
-from migrate.rules import catalogue
+from migrate.rules.catalogue import catalogue
 
 from .conftest import REPO, REPORT_DATA
 

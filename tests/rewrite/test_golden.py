@@ -11,10 +11,10 @@ from pathlib import Path
 
 from deepdiff import DeepDiff
 
-from migrate.kustomize_patches import find_patches
+from migrate.inventory.load import load
+from migrate.inventory.patches import find_patches
 from migrate.rewrite.run import prepare
-from migrate.scanner import load
-from migrate.semantics.migration import Options
+from migrate.semantics.outcome import Options
 from migrate.sources.documents import parse_resources
 from tests.rewrite.conftest import CASES_DIR, expected_exit, tree
 from tests.rewrite.identity import problems

@@ -10,10 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from migrate.inventory.load import load
 from migrate.rewrite.plan import plan_rewrite
 from migrate.rewrite.run import prepare
-from migrate.scanner import load
-from migrate.semantics.migration import Options
+from migrate.semantics.outcome import Options
 from migrate.sources.documents import parse_resources
 from tests.rewrite.identity import problems
 

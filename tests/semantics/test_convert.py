@@ -4,7 +4,8 @@ from typing import Any
 import pytest
 
 from migrate.model import Severity
-from migrate.semantics.migration import Migration, Options, migrate
+from migrate.semantics.migration import migrate
+from migrate.semantics.outcome import Migration, Options
 from migrate.semantics.versions import MeshVersion
 from tests.support.crd import wasmplugin_validator
 from tests.support.resources import inventory, sme

@@ -2,7 +2,8 @@
 
 from hypothesis import HealthCheck, given, settings
 
-from migrate.semantics.migration import Options, migrate
+from migrate.semantics.migration import migrate
+from migrate.semantics.outcome import Options
 from migrate.semantics.versions import MeshVersion
 from tests.semantics.strategies import MeshCase, meshes
 from tests.support.crd import wasmplugin_validator

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from migrate.model import Inventory, Labels, PluginPhase, SmePhase
 from migrate.semantics.chain import SimPlugin, SimWorkload, istio_chain, maistra_chain
 from migrate.semantics.meshchecks import equivalence_findings
-from migrate.semantics.migration import Conversion, Migration, Options, migrate
+from migrate.semantics.migration import migrate
+from migrate.semantics.outcome import Conversion, Migration, Options
 from migrate.semantics.versions import MeshVersion
 from tests.semantics.strategies import (
     INT32_MAX,

@@ -3,7 +3,8 @@
 import dataclasses
 
 from migrate.semantics.meshchecks import equivalence_findings
-from migrate.semantics.migration import Migration, Options, migrate
+from migrate.semantics.migration import migrate
+from migrate.semantics.outcome import Migration, Options
 from tests.support.resources import inventory, sme
 
 EARLIER = """

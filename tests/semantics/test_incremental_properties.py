@@ -6,7 +6,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from migrate.semantics.migration import Migration, Options, migrate
+from migrate.semantics.migration import migrate
+from migrate.semantics.outcome import Migration, Options
 from migrate.semantics.versions import MeshVersion
 from tests.semantics.strategies import MeshCase, meshes, probe_sidecars
 from tests.semantics.test_equivalence_properties import assert_same_chains

@@ -1,5 +1,6 @@
 from migrate.semantics.meshes import build_meshes, mesh_of
-from migrate.semantics.migration import Options, migrate
+from migrate.semantics.migration import migrate
+from migrate.semantics.outcome import Options
 from tests.support.resources import inventory, sme
 
 SMCP = """

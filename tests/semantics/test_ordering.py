@@ -15,8 +15,9 @@ import pytest
 
 from migrate.model import PluginPhase, SmePhase, WorkloadKind
 from migrate.semantics.chain import SimWorkload, istio_chain
-from migrate.semantics.migration import Migration, Options, migrate
+from migrate.semantics.migration import migrate
 from migrate.semantics.ordering import Ranked, assign_priorities
+from migrate.semantics.outcome import Migration, Options
 from migrate.semantics.versions import MeshVersion
 from tests.support.meshes import Body, as_inventory, plugin_id, sim_plugin, sme
 

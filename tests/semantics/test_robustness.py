@@ -6,9 +6,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from migrate.inventory import build_inventory
+from migrate.inventory.build import build_inventory
 from migrate.model import Location, Resource
-from migrate.semantics.migration import Options, migrate
+from migrate.semantics.migration import migrate
+from migrate.semantics.outcome import Options
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),

@@ -7,8 +7,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from migrate.inventory.workloads import workloads_of
 from migrate.sources.documents import parse_pods, parse_text
-from migrate.workloads import workloads_of
 
 CASES = {
     "deployment": """

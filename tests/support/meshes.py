@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from migrate.inventory import build_inventory
+from migrate.inventory.build import build_inventory
 from migrate.model import Inventory, Location, PluginPhase, Resource, labels_of
 from migrate.semantics.chain import SimPlugin
 

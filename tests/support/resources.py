@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from migrate.inventory import build_inventory
+from migrate.inventory.build import build_inventory
 from migrate.model import Inventory, Location, Resource
 
 

@@ -14,7 +14,7 @@ import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, merge_attrib
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from migrate.rewrite.verify import same
+from migrate.rewrite.yamledit.verify import same
 
 Rename = tuple[tuple[str, ...], str, str]  # (path of the mapping, old key, new key)
 

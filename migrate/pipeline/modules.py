@@ -13,7 +13,7 @@ from typing import Any
 from migrate.model import Extension, Finding, Inventory
 from migrate.modules.api import ModuleOptions, ModuleReport, check_references
 from migrate.semantics.effective import ModuleDefaults, resolve_config
-from migrate.semantics.migration import Options
+from migrate.semantics.outcome import Options
 
 
 def _first_by_image(extensions: Sequence[Extension]) -> dict[str, Extension]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from migrate.model import Finding, Location, ResourceRef, ScanReport, Severity
-from migrate.suppress import (
+from migrate.settings.suppress import (
     ANNOTATION,
     Ignore,
     Suppressions,

@@ -1,8 +1,9 @@
 """Suppressions: which findings a user has chosen to accept for now.
 
 Three sources: `--ignore RULE` / `--ignore RULE=namespace/name` (fnmatch globs), the config
-file (see migrate.settings), and the annotation `sme-migrate.io/ignore: "RULE,RULE"` on the
-resource a finding is about. Rules are named by id (SME001) or name (servicemeshextension-found).
+file (see migrate.settings.config_file), and the annotation `sme-migrate.io/ignore:
+"RULE,RULE"` on the resource a finding is about. Rules are named by id (SME001) or name
+(servicemeshextension-found).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from migrate import rules
 from migrate.model import Finding, ResourceRef
-from migrate.settings import config_files, load_settings
+from migrate.settings.config_file import config_files, load_settings
 
 ANNOTATION = "sme-migrate.io/ignore"
 _SYNTAX = "RULE or RULE=namespace/name (globs allowed, e.g. SME001=legacy-*/*)"

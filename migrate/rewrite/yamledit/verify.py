@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from migrate.rewrite.edits import Change, Edit, Path, changed
-from migrate.rewrite.text import dedent
+from migrate.rewrite.yamledit.edits import Change, Edit, Path, changed
+from migrate.rewrite.yamledit.text import dedent
 from migrate.sources.unparsable import Unparsable
 from migrate.sources.yamlnodes import FastLoader, to_value
 

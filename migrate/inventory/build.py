@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from migrate import rules
-from migrate.annotations import ORDER_ANNOTATION, parse_order_annotation
+from migrate.inventory.annotations import ORDER_ANNOTATION, parse_order_annotation
+from migrate.inventory.workloads import gateway_labels_of_control_plane, workloads_of
 from migrate.model import (
     ConfigKind,
     ControlPlane,
@@ -23,7 +24,6 @@ from migrate.model import (
     Workload,
     labels_of,
 )
-from migrate.workloads import gateway_labels_of_control_plane, workloads_of
 
 RAW_V1ALPHA1_CONFIG = "raw_v1alpha1_config"
 SME_KIND = "ServiceMeshExtension"

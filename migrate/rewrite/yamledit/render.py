@@ -13,8 +13,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from migrate.rewrite.style import Style
-from migrate.rewrite.text import dedent, indent
+from migrate.rewrite.yamledit.style import Style
+from migrate.rewrite.yamledit.text import dedent, indent
 
 WIDTH = 4096  # never fold a long scalar onto a second line
 Reshape = Callable[[Any], Any]

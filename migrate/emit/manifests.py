@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from migrate.atomic import write_atomically
+from migrate.emit.atomic import write_atomically
 
 
 class _IndentedDumper(yaml.SafeDumper):

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from migrate.rewrite.spans import Node, NodeKind
+from migrate.rewrite.yamledit.spans import Node, NodeKind
 
 DEFAULT_INDENT = 2
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from migrate.settings import CONFIG_NAME, Settings, config_files, load_settings
+from migrate.settings.config_file import CONFIG_NAME, Settings, config_files, load_settings
 
 
 def write(path: Path, text: str) -> Path:

@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
-from migrate.inventory import build_inventory
-from migrate.kustomize_patches import find_patches, is_kustomization
+from migrate.inventory.build import build_inventory
+from migrate.inventory.patches import find_patches, is_kustomization
+from migrate.inventory.workloads import workloads_of
 from migrate.model import Inventory, Resource
 from migrate.sources.documents import parse_resources
 from migrate.sources.files import SourceScan, read_paths, read_workloads
 from migrate.sources.pool import Progress
 from migrate.sources.unparsable import Unparsable
-from migrate.workloads import workloads_of
 
 GATEWAY_NEEDLES = (b"gateway", b"proxyv2")
 log = logging.getLogger(__name__)

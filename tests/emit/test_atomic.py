@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from migrate.atomic import write_atomically
+from migrate.emit.atomic import write_atomically
 
 
 def mode(path: Path) -> int:
