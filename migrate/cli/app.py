@@ -1,11 +1,32 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from migrate import __version__
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 app = typer.Typer(
     name="sme-migrate",
     help="Migrate Maistra ServiceMeshExtensions to Istio WasmPlugins, keeping the filter order.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings=CONTEXT,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"sme-migrate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True, help="Print the version and exit.",
+    )] = False,
+) -> None:
+    """Migrate Maistra ServiceMeshExtensions to Istio WasmPlugins, keeping the filter order."""

@@ -2,77 +2,55 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from migrate.cli.app import app
-from migrate.cli.common import (
-    DEFAULT_TARGET,
-    ControlPlaneOpt,
-    ConvertInactiveOpt,
-    PathsArg,
-    RegistryFlags,
-    TargetOpt,
-    build_options,
-    fail_usage,
-    module_request,
-    run,
+from migrate.cli.arguments import ScanPaths
+from migrate.cli.command import fail, shared_options
+from migrate.cli.options import (
+    OUTPUT,
+    Display,
+    Gating,
+    ModuleChecks,
+    OutputFile,
+    Registry,
+    Stdin,
+    Targets,
+    output_format,
 )
-from migrate.cli.registry_options import (
-    CacheDir,
-    CaFile,
-    CheckModules,
-    InsecureRegistry,
-    NoCache,
-    Pin,
-    RegistryConfig,
-    Timeout,
-)
-from migrate.emit import manifests as emit
-from migrate.model import ScanReport
-from migrate.report import render
+from migrate.cli.output import deliver, log_findings
+from migrate.cli.progress import file_progress
+from migrate.cli.requests import input_request
+from migrate.emit.manifests import ManifestFormat, render_manifests
+from migrate.pipeline.convert import ConvertRequest, convert
+
+ManifestOutput = Annotated[ManifestFormat, output_format(
+    "Manifest format: a YAML stream, or a JSON List (as kubectl prints).")]
+OutputDir = Annotated[Path | None, typer.Option(
+    "--output-dir", "-d", metavar="DIR", rich_help_panel=OUTPUT,
+    help="Write one file per WasmPlugin into DIR (YAML).",
+)]
 
 
 @app.command("convert")
-def convert_command(
-    paths: PathsArg,
-    output_dir: Annotated[
-        Path | None,
-        typer.Option("--output-dir", "-d", help="Write one file per WasmPlugin into DIR."),
-    ] = None,
-    control_plane_namespace: ControlPlaneOpt = "istio-system",
-    target_version: TargetOpt = DEFAULT_TARGET,
-    convert_inactive: ConvertInactiveOpt = False,
-    check_modules: CheckModules = False,
-    pin: Pin = False,
-    registry_config: RegistryConfig = None,
-    insecure_registry: InsecureRegistry = None,
-    ca_file: CaFile = None,
-    timeout: Timeout = 10.0,
-    cache_dir: CacheDir = None,
-    no_cache: NoCache = False,
-) -> None:
+@shared_options
+def convert_command(paths: ScanPaths, display: Display, gating: Gating, targets: Targets,
+                    stdin: Stdin, checks: ModuleChecks, registry: Registry,
+                    output: ManifestOutput = ManifestFormat.YAML, output_file: OutputFile = None,
+                    output_dir: OutputDir = None) -> None:
     """Print the WasmPlugins that replace the ServiceMeshExtensions found."""
-    options = build_options(control_plane_namespace, target_version, convert_inactive)
-    flags = RegistryFlags(registry_config, insecure_registry or (), ca_file, timeout, cache_dir,
-                          no_cache)
-    loaded, migration = run(paths, options, module_request(check_modules, pin, flags))
-    if output_dir is not None:
-        try:
-            written = emit.write_directory(output_dir, migration.output_plugins)
-        except OSError as error:
-            fail_usage(f"cannot write to {output_dir}: {error.strerror or error}")
-        for path in written:
-            typer.echo(f"wrote {path}", err=True)
-    else:
-        sys.stdout.write(emit.yaml_stream([plugin for _, plugin in migration.output_plugins]))
-    report = ScanReport(migration.findings, files_scanned=loaded.files_scanned,
-                        extensions=len(migration.conversions),
-                        converted=len(migration.plugins))
-    if migration.findings:
-        sys.stderr.write(render(report, "text", color=sys.stderr.isatty()))
-    unconverted = len(migration.conversions) - len(migration.plugins)
-    raise typer.Exit(1 if unconverted else 0)
+    if output_dir is not None and output_file is not None:
+        raise fail("--output-dir and --output-file exclude each other")
+    with file_progress() as progress:
+        inputs = input_request(paths, targets, gating, checks, registry, stdin, progress)
+        result = convert(ConvertRequest(inputs, output_dir))
+    for path in result.written:
+        typer.echo(f"wrote {path}", err=True)
+    if output_dir is None and not deliver(render_manifests(result.plugins, output),
+                                          output_file):
+        raise typer.Exit(2)
+    log_findings(result.report, display.threshold)
+    raise typer.Exit(result.exit_code)

@@ -10,19 +10,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from migrate.cli.common import RegistryFlags, fail_usage, module_options, parse_fail_on
-from migrate.cli.output import exit_code
-from migrate.cli.registry_options import (
-    CacheDir,
-    CaFile,
-    InsecureRegistry,
-    NoCache,
-    RegistryConfig,
-    Timeout,
-)
+from migrate.cli.app import CONTEXT
+from migrate.cli.command import fail, shared_options
+from migrate.cli.options import Display, Gating, Registry, ReportOutput
+from migrate.cli.output import deliver, emit_report
+from migrate.cli.requests import module_options, severity, suppressions
 from migrate.model import ScanReport, Severity
-from migrate.report import FORMATS, render
+from migrate.pipeline.errors import UsageError
+from migrate.pipeline.status import ExitCode, gate
+from migrate.report import ReportFormat, render
 from migrate.report.json_format import document
+from migrate.settings import suppress
 
 if TYPE_CHECKING:  # httpx and wasmtime load only when a modules command runs
     from migrate.modules.api import ModuleOptions, ModuleReport
@@ -31,21 +29,20 @@ modules_app = typer.Typer(
     name="modules",
     help="Check the Wasm modules (OCI images or .wasm files) and repackage them for Istio.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings=CONTEXT,
     pretty_exceptions_enable=False,
 )
 
 EXIT_FINDINGS = 1
 
 @modules_app.command("check")
+@shared_options
 def check_command(
     targets: Annotated[list[str], typer.Argument(metavar="IMAGE|FILE.wasm...")],
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.")
-    ] = "text",
-    fail_on: Annotated[
-        str, typer.Option("--fail-on", help="error, warning, info or never.")
-    ] = "error",
+    output: ReportOutput,
+    display: Display,
+    gating: Gating,
+    registry: Registry,
     plugin_config: Annotated[
         str | None,
         typer.Option(
@@ -60,45 +57,33 @@ def check_command(
     no_smoke_test: Annotated[
         bool, typer.Option("--no-smoke-test", help="Do not start the plugins.")
     ] = False,
-    registry_config: RegistryConfig = None,
-    insecure_registry: InsecureRegistry = None,
-    ca_file: CaFile = None,
-    timeout: Timeout = 10.0,
-    cache_dir: CacheDir = None,
-    no_cache: NoCache = False,
 ) -> None:
     """Fetch each image (or read each file) and check what a proxy would do with it."""
-    if output_format not in FORMATS:
-        fail_usage(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
-    threshold = parse_fail_on(fail_on)
+    threshold = severity(gating.fail_on)
+    rules_off = suppressions(gating, [])
     config = _plugin_config(plugin_config)
-    flags = RegistryFlags(registry_config, insecure_registry or (), ca_file, timeout, cache_dir,
-                          no_cache)
-    options = module_options(flags, smoke_test=not no_smoke_test)
+    options = module_options(registry, smoke_test=not no_smoke_test)
     reports = _check(targets, options, config, root_id)
-    report = ScanReport(findings=tuple(f for r in reports for f in r.findings))
-    sys.stdout.write(_render(reports, report, output_format, threshold))
-    raise typer.Exit(exit_code(report, threshold))
+    found = tuple(f for r in reports for f in r.findings)
+    kept, hidden = suppress.apply(found, rules_off, {})
+    report = ScanReport(findings=kept, suppressed=hidden)
+    if output.output is ReportFormat.JSON or output.output is ReportFormat.TEXT:
+        raise typer.Exit(_emit_with_modules(reports, report, output, display, threshold))
+    raise typer.Exit(emit_report(report, output.output, output.output_file, threshold,
+                                 display.threshold))
 
 
 @modules_app.command("repackage")
+@shared_options
 def repackage_command(
     source: Annotated[str, typer.Argument(metavar="SRC", help="Image or .wasm file.")],
+    registry: Registry,
     to: Annotated[str, typer.Option("--to", metavar="DST", help="Image reference to push.")],
-    registry_config: RegistryConfig = None,
-    insecure_registry: InsecureRegistry = None,
-    ca_file: CaFile = None,
-    timeout: Timeout = 10.0,
-    cache_dir: CacheDir = None,
-    no_cache: NoCache = False,
 ) -> None:
     """Build an Istio-compatible image (one gzip layer with /plugin.wasm) and push it."""
     from migrate.modules.publish import repackage
 
-    flags = RegistryFlags(registry_config, insecure_registry or (), ca_file, timeout, cache_dir,
-                          no_cache)
-    options = module_options(flags)
-    result = repackage(source, to, options)
+    result = repackage(source, to, module_options(registry))
     for finding in result.findings:
         _log(f"{finding.severity.label} {finding.rule} {finding.message}")
     if not result.pushed:
@@ -119,7 +104,7 @@ def _check(
         configs = {r: config for r in images} if config is not None else None
         by_image = check_references(images, options, configs, {r: root_id for r in images})
     except ModuleError as exc:  # a broken registry configuration: nothing can be fetched
-        fail_usage(exc.message)
+        raise UsageError(exc.message) from exc
     by_file = {t: check_file(Path(t), options, config, root_id, config is not None) for t in files}
     return [by_file[t] if t in by_file else by_image[t] for t in dict.fromkeys(targets)]
 
@@ -135,24 +120,28 @@ def _plugin_config(text: str | None) -> dict[str, Any] | None:
         raw = Path(text[1:]).read_text(encoding="utf-8") if text.startswith("@") else text
         value = json.loads(raw)
     except (OSError, ValueError) as exc:
-        fail_usage(f"--plugin-config: cannot read a JSON object ({exc.__class__.__name__})")
+        reason = exc.__class__.__name__
+        raise fail(f"--plugin-config: cannot read a JSON object ({reason})") from exc
     if not isinstance(value, dict):
-        fail_usage("--plugin-config must be a JSON object (a WasmPlugin pluginConfig)")
+        raise fail("--plugin-config must be a JSON object (a WasmPlugin pluginConfig)")
     return dict(value)
 
 
-def _render(
-    reports: Sequence[ModuleReport], report: ScanReport, fmt: str, threshold: Severity | None
-) -> str:
-    """The scan report formats, plus the modules: a `modules` list in JSON, lines in text."""
-    if fmt == "json":
+def _emit_with_modules(reports: Sequence[ModuleReport], report: ScanReport,
+                       output: ReportOutput, display: Display, threshold: Severity | None) -> int:
+    """JSON gets a `modules` list and text a line per module; both then go where the report
+    goes."""
+    if output.output is ReportFormat.JSON:
         body = {**document(report), "modules": [r.to_json() for r in reports]}
         body["summary"] = {**body["summary"], "modules": len(reports)}
-        return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
-    rendered = render(report, fmt, fail_on=threshold, root=Path.cwd())
-    if fmt != "text":
-        return rendered
-    return "".join(f"{_module_line(r)}\n" for r in reports) + "\n" + rendered
+        text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+    else:
+        rendered = render(report, "text", fail_on=threshold, root=Path.cwd(),
+                          min_severity=display.threshold)
+        text = "".join(f"{_module_line(r)}\n" for r in reports) + "\n" + rendered
+    if not deliver(text, output.output_file):
+        return ExitCode.ERROR
+    return gate(report.findings, threshold)
 
 
 def _module_line(report: ModuleReport) -> str:

@@ -10,18 +10,15 @@ from typing import TextIO
 
 from migrate.emit.atomic import write_atomically
 from migrate.model import ScanReport, Severity
+from migrate.pipeline.status import ExitCode, gate
 from migrate.report import render
 
-EXIT_CLEAN = 0
-EXIT_FINDINGS = 1
-EXIT_TOOL_ERROR = 2
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
 
 
-def exit_code(report: ScanReport, fail_on: Severity | None) -> int:
+def exit_code(report: ScanReport, fail_on: Severity | None) -> ExitCode:
     """1 when a kept finding is at or above `fail_on`; `None` never fails."""
-    failing = fail_on is not None and any(f.severity >= fail_on for f in report.findings)
-    return EXIT_FINDINGS if failing else EXIT_CLEAN
+    return gate(report.findings, fail_on)
 
 
 def color_wanted(stream: TextIO, environ: Mapping[str, str]) -> bool:
@@ -40,7 +37,7 @@ def _append_step_summary(report: ScanReport, environ: Mapping[str, str]) -> None
         print(f"sme-migrate: cannot write the job summary {summary_file}: {error}", file=sys.stderr)
 
 
-def _deliver(text: str, output: Path | None) -> bool:
+def deliver(text: str, output: Path | None) -> bool:
     """Write the rendered report; False (with the reason on stderr) when it cannot be written."""
     if output is None:
         sys.stdout.write(text)
@@ -55,14 +52,23 @@ def _deliver(text: str, output: Path | None) -> bool:
     return True
 
 
-def emit_report(report: ScanReport, fmt: str, output: Path | None, fail_on: Severity | None) -> int:
+def emit_report(report: ScanReport, fmt: str, output: Path | None, fail_on: Severity | None,
+                min_severity: Severity = Severity.INFO) -> ExitCode:
     """Write the report to stdout or `output`; return the exit code (2 if it cannot be written)."""
     if output is not None and str(output) == "-":
         output = None
     color = output is None and fmt == "text" and color_wanted(sys.stdout, os.environ)
-    text = render(report, fmt, fail_on=fail_on, color=color, root=Path.cwd())
-    if not _deliver(text, output):
-        return EXIT_TOOL_ERROR
+    text = render(report, fmt, fail_on=fail_on, color=color, root=Path.cwd(),
+                  min_severity=min_severity)
+    if not deliver(text, output):
+        return ExitCode.ERROR
     if fmt == "github":
         _append_step_summary(report, os.environ)
     return exit_code(report, fail_on)
+
+
+def log_findings(report: ScanReport, min_severity: Severity) -> None:
+    """The findings as text on stderr (for commands whose stdout carries manifests or diffs)."""
+    if report.findings:
+        sys.stderr.write(render(report, "text", color=color_wanted(sys.stderr, os.environ),
+                                min_severity=min_severity))

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
-from typing import Annotated
+from dataclasses import asdict
+from enum import StrEnum
+from typing import Annotated, Any
 
 import typer
+import yaml
 
 from migrate import rules
 from migrate.cli.app import app
+from migrate.cli.command import fail, shared_options
+from migrate.cli.options import output_format
 from migrate.rules.catalogue import Rule, catalogue
 
 _WIDTH = 88
+
+
+class RulesFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    YAML = "yaml"
 
 
 def catalogue_table() -> str:
@@ -39,19 +51,36 @@ def explanation(rule: Rule) -> str:
     )
 
 
+def rule_data(rule: Rule) -> dict[str, Any]:
+    return {**asdict(rule), "severity": rule.severity.label, "help_uri": rule.help_uri}
+
+
+def _structured(selected: list[Rule], fmt: RulesFormat) -> str:
+    data = [rule_data(rule) for rule in selected]
+    if fmt is RulesFormat.JSON:
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100).rstrip("\n")
+
+
 @app.command("rules")
+@shared_options
 def rules_command(
     rule: Annotated[
         str | None,
         typer.Argument(help="A rule id (SME001) or name (servicemeshextension-found)."),
     ] = None,
+    output: Annotated[RulesFormat, output_format("Output format.")] = RulesFormat.TEXT,
 ) -> None:
     """List the finding rules, or explain one: what it reports, why, and how to fix it."""
-    if rule is None:
+    selected = sorted(catalogue().values(), key=lambda r: r.id)
+    if rule is not None:
+        rule_id = rules.lookup(rule)
+        if rule_id is None:
+            raise fail(f"unknown rule {rule!r}; `sme-migrate rules` lists them")
+        selected = [catalogue()[rule_id]]
+    if output is not RulesFormat.TEXT:
+        typer.echo(_structured(selected, output))
+    elif rule is None:
         typer.echo(catalogue_table())
-        return
-    rule_id = rules.lookup(rule)
-    if rule_id is None:
-        typer.echo(f"sme-migrate: unknown rule {rule!r}; `sme-migrate rules` lists them", err=True)
-        raise typer.Exit(2)
-    typer.echo(explanation(catalogue()[rule_id]))
+    else:
+        typer.echo(explanation(selected[0]))

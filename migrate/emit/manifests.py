@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,23 @@ def _plain(value: Any) -> Any:
 
 def yaml_stream(plugins: Sequence[Mapping[str, Any]]) -> str:
     return "".join(f"---\n{to_yaml(p)}" for p in plugins)
+
+
+class ManifestFormat(StrEnum):
+    YAML = "yaml"
+    JSON = "json"
+
+
+def json_list(plugins: Sequence[Mapping[str, Any]]) -> str:
+    """One `kind: List`, as `kubectl get -o json` prints several objects."""
+    document = {"apiVersion": "v1", "kind": "List", "items": [_plain(p) for p in plugins]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_manifests(placed: Sequence[tuple[str | None, Mapping[str, Any]]],
+                     fmt: ManifestFormat) -> str:
+    plugins = [plugin for _, plugin in placed]
+    return json_list(plugins) if fmt is ManifestFormat.JSON else yaml_stream(plugins)
 
 
 def file_name(namespace: str | None, name: str) -> str:

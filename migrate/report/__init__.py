@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from enum import StrEnum
 from pathlib import Path
 
 from migrate.model import ScanReport, Severity
@@ -23,6 +24,18 @@ _RENDERERS: Mapping[str, Renderer] = {
 FORMATS: tuple[str, ...] = tuple(_RENDERERS)
 
 
+class ReportFormat(StrEnum):
+    """What `-o` accepts for a findings report (`--format` is the same option)."""
+
+    TEXT = "text"
+    JSON = "json"
+    YAML = "yaml"
+    SARIF = "sarif"
+    GITHUB = "github"
+    JUNIT = "junit"
+    MARKDOWN = "markdown"
+
+
 def render(
     report: ScanReport,
     fmt: str,
@@ -30,12 +43,14 @@ def render(
     fail_on: Severity | None = Severity.ERROR,
     color: bool = False,
     root: Path | None = None,
+    min_severity: Severity = Severity.INFO,
 ) -> str:
     """The report in one format. `root`: show absolute paths under it relative to it."""
     renderer = _RENDERERS.get(fmt)
     if renderer is None:
         raise ValueError(f"unknown report format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    return renderer(report, RenderOptions(fail_on=fail_on, color=color, root=root))
+    return renderer(report, RenderOptions(fail_on=fail_on, color=color, root=root,
+                                            min_severity=min_severity))
 
 
-__all__ = ["FORMATS", "RenderOptions", "render"]
+__all__ = ["FORMATS", "RenderOptions", "ReportFormat", "render"]

@@ -17,6 +17,7 @@ class RenderOptions:
     fail_on: Severity | None = Severity.ERROR  # None: nothing fails
     color: bool = False
     root: Path | None = None  # absolute paths under it are shown relative to it
+    min_severity: Severity = Severity.INFO  # the text output hides findings below it
 
 
 def order_key(finding: Finding) -> tuple[object, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from migrate.model import Finding, ScanReport, Severity
+from migrate.report.collapse import visible
 from migrate.report.common import (
     RenderOptions,
     display_path,
@@ -50,12 +51,16 @@ def _finding_lines(finding: Finding, color: bool) -> list[str]:
 
 def render(report: ScanReport, options: RenderOptions) -> str:
     lines: list[str] = []
-    for path, findings in group_by_path(ordered(report.findings)):
+    shown = visible(ordered(report.findings), options.min_severity)
+    for path, findings in group_by_path(shown):
         header = _NO_FILE if path is None else _printable(display_path(path, options.root))
         lines.append(_paint(header, _BOLD, options.color))
         for finding in findings:
             lines.extend(_finding_lines(finding, options.color))
         lines.append("")
     summary = summary_line(report)
+    hidden = len(report.findings) - len(shown)
+    if hidden:
+        summary += f"; {hidden} not shown (--min-severity, repeats)"
     lines.append(summary if report.findings else f"No findings: {summary}")
     return "\n".join(lines) + "\n"

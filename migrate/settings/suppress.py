@@ -8,13 +8,13 @@ file (see migrate.settings.config_file), and the annotation `sme-migrate.io/igno
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
 from migrate import rules
-from migrate.model import Finding, ResourceRef
+from migrate.model import Finding, Resource, ResourceRef
 from migrate.settings.config_file import config_files, load_settings
 
 ANNOTATION = "sme-migrate.io/ignore"
@@ -118,3 +118,13 @@ def apply(
         hidden = suppressions.suppresses(finding) or _annotation_suppresses(finding, annotations)
         (suppressed if hidden else kept).append(finding)
     return tuple(kept), tuple(suppressed)
+
+
+def annotations_of(resources: Iterable[Resource]) -> dict[ResourceRef, dict[str, str]]:
+    """Each resource's annotations (where the ignore annotation is read), by reference."""
+    found: dict[ResourceRef, dict[str, str]] = {}
+    for resource in resources:
+        annotations = resource.metadata.get("annotations")
+        if isinstance(annotations, Mapping) and annotations:
+            found[resource.ref] = {str(k): str(v) for k, v in annotations.items()}
+    return found

@@ -11,10 +11,9 @@ from pathlib import Path
 
 from deepdiff import DeepDiff
 
-from migrate.inventory.load import load
 from migrate.inventory.patches import find_patches
-from migrate.rewrite.run import prepare
-from migrate.semantics.outcome import Options
+from migrate.pipeline.request import InputRequest
+from migrate.pipeline.stages import run_migration
 from migrate.sources.documents import parse_resources
 from tests.rewrite.conftest import CASES_DIR, expected_exit, tree
 from tests.rewrite.identity import problems
@@ -79,10 +78,10 @@ def test_every_written_plugin_is_valid_against_the_istio_crd(case: Path) -> None
 
 
 def test_every_written_plugin_equals_the_conversion(case: Path, work: Path) -> None:
-    prepared = prepare([str(work)], load([str(work)]), Options())
+    migration = run_migration(InputRequest((str(work),))).migration
     written = _written_plugins(case)
     converted = {}
-    for conversion in prepared.migration.conversions:
+    for conversion in migration.conversions:
         resource = conversion.extension.resource
         if conversion.plugin is not None and resource.location is not None:
             relative = str(Path(resource.location.path).relative_to(work))

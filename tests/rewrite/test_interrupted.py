@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from migrate.cli.rewrite_run import PAUSE_VARIABLE
+from migrate.cli.rewrite import PAUSE_VARIABLE
 from tests.rewrite.conftest import tree
 from tests.support.cli import sme_migrate
 

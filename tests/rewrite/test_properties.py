@@ -10,10 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from migrate.inventory.load import load
-from migrate.rewrite.plan import plan_rewrite
-from migrate.rewrite.run import prepare
-from migrate.semantics.outcome import Options
+from migrate.pipeline.request import InputRequest
+from migrate.pipeline.rewrite import RewriteRequest, rewrite
 from migrate.sources.documents import parse_resources
 from tests.rewrite.identity import problems
 
@@ -61,8 +59,8 @@ def manifest(draw: st.DrawFn) -> bytes:
 
 
 def _plan(root: Path) -> dict[str, bytes]:
-    prepared = prepare([str(root)], load([str(root)]), Options())
-    return {change.path: change.after for change in plan_rewrite(prepared.given).changes}
+    result = rewrite(RewriteRequest(InputRequest((str(root),)), check=True))
+    return {change.path: change.after for change in result.plan.changes}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

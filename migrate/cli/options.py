@@ -1,0 +1,154 @@
+"""Every option that more than one command takes, declared once, in groups.
+
+A command names a group as a parameter (`targets: Targets`); `command.shared_options` splices
+the group's options into the command's signature and hands the command the filled group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from migrate.model import Severity
+from migrate.report import ReportFormat
+from migrate.semantics.versions import DEFAULT_TARGET
+
+TARGETS = "Conversion"
+GATING = "Findings and exit status"
+OUTPUT = "Output"
+MODULES = "Module checks"
+REGISTRY = "Registry access"
+
+
+class Threshold(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    NEVER = "never"
+
+
+class Visibility(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Targets:
+    control_plane_namespace: Annotated[str, typer.Option(
+        "--control-plane-namespace", rich_help_panel=TARGETS,
+        help="Control-plane namespace when the input holds no ServiceMeshControlPlane.",
+    )] = "istio-system"
+    target_version: Annotated[str, typer.Option(
+        "--target-version", rich_help_panel=TARGETS,
+        help="OSSM version the WasmPlugins are for (match needs 2.4 or later).",
+    )] = DEFAULT_TARGET
+    convert_inactive: Annotated[bool, typer.Option(
+        "--convert-inactive", rich_help_panel=TARGETS,
+        help="Also convert extensions that were not active (this switches them on).",
+    )] = False
+
+
+@dataclass(frozen=True)
+class Gating:
+    fail_on: Annotated[Threshold, typer.Option(
+        "--fail-on", case_sensitive=False, rich_help_panel=GATING,
+        help="Exit 1 when a finding is at or above this severity.",
+    )] = Threshold.ERROR
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", metavar="RULE[=NS/NAME]", rich_help_panel=GATING,
+        help="Suppress a rule, everywhere or for matching resources (globs); repeatable.",
+    )] = None
+    config: Annotated[Path | None, typer.Option(
+        "--config", metavar="FILE", rich_help_panel=GATING,
+        help="Settings file (default: .sme-migrate.yaml in each scanned directory).",
+    )] = None
+
+
+@dataclass(frozen=True)
+class Display:
+    min_severity: Annotated[Visibility, typer.Option(
+        "--min-severity", case_sensitive=False, rich_help_panel=OUTPUT,
+        help="Hide findings below this severity from the text output (the exit status still "
+        "counts them).",
+    )] = Visibility.INFO
+
+    @property
+    def threshold(self) -> Severity:
+        return Severity.parse(self.min_severity.value)
+
+
+def output_format(help_text: str) -> Any:
+    """`-o/--output FORMAT` (`--format` too), as kubectl and istioctl spell it; the choices
+    are the enum the parameter is typed with."""
+    return typer.Option("--output", "-o", "--format", case_sensitive=False,
+                        rich_help_panel=OUTPUT, help=help_text)
+
+
+OutputFile = Annotated[Path | None, typer.Option(
+    "--output-file", metavar="FILE", rich_help_panel=OUTPUT,
+    help="Write the result to FILE instead of stdout (atomically).",
+)]
+
+
+@dataclass(frozen=True)
+class ReportOutput:
+    output: Annotated[ReportFormat, output_format("Report format.")] = ReportFormat.TEXT
+    output_file: OutputFile = None
+
+
+@dataclass(frozen=True)
+class Stdin:
+    stdin_filename: Annotated[str | None, typer.Option(
+        "--stdin-filename", metavar="PATH", rich_help_panel=OUTPUT,
+        help="The path to report for what `-` reads from stdin.",
+    )] = None
+
+
+@dataclass(frozen=True)
+class ModuleChecks:
+    check_modules: Annotated[bool, typer.Option(
+        "--check-modules", rich_help_panel=MODULES,
+        help="Pull each image, check its format and Wasm module, and start it with the "
+        "migrated configuration; read phase/priority defaults from its manifest.yaml.",
+    )] = False
+    pin: Annotated[bool, typer.Option(
+        "--pin", rich_help_panel=MODULES,
+        help="Pin spec.sha256 to the image manifest digest (checks modules).",
+    )] = False
+
+    @property
+    def wanted(self) -> bool:
+        return self.check_modules or self.pin
+
+
+@dataclass(frozen=True)
+class Registry:
+    registry_config: Annotated[Path | None, typer.Option(
+        "--registry-config", metavar="FILE", rich_help_panel=REGISTRY,
+        help="docker config.json with registry credentials "
+        "(default: $DOCKER_CONFIG/config.json or ~/.docker/config.json).",
+    )] = None
+    insecure_registry: Annotated[list[str] | None, typer.Option(
+        "--insecure-registry", metavar="HOST[:PORT]", rich_help_panel=REGISTRY,
+        help="Speak plain HTTP to this registry (repeatable).",
+    )] = None
+    ca_file: Annotated[Path | None, typer.Option(
+        "--ca-file", metavar="FILE", rich_help_panel=REGISTRY,
+        help="PEM CA bundle to trust for registry TLS.",
+    )] = None
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0.1, rich_help_panel=REGISTRY,
+        help="Seconds to wait for a registry to answer.",
+    )] = 10.0
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir", metavar="DIR", rich_help_panel=REGISTRY,
+        help="Blob cache (default ~/.cache/sme-migrate).",
+    )] = None
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", rich_help_panel=REGISTRY, help="Do not read or write the blob cache.",
+    )] = False

@@ -1,0 +1,87 @@
+"""From parsed option groups to the pipeline's request objects (values checked on the way)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, BinaryIO
+
+from migrate.cli.options import Gating, ModuleChecks, Registry, Stdin, Targets, Threshold
+from migrate.model import Severity
+from migrate.pipeline.errors import UsageError
+from migrate.pipeline.request import InputRequest, ModuleRequest, Progress
+from migrate.semantics.outcome import Options
+from migrate.semantics.versions import MeshVersion
+from migrate.settings import suppress
+
+if TYPE_CHECKING:  # httpx and wasmtime load only when modules are checked
+    from migrate.modules.api import ModuleOptions
+
+
+def severity(threshold: Threshold) -> Severity | None:
+    return None if threshold is Threshold.NEVER else Severity.parse(threshold.value)
+
+
+def target_version(text: str) -> MeshVersion:
+    try:
+        version = MeshVersion.parse(text)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    if not version.supports_wasm_plugin:
+        raise UsageError(f"--target-version {text}: WasmPlugin exists from OSSM 2.2 on")
+    return version
+
+
+def conversion_options(targets: Targets) -> Options:
+    return Options(
+        control_plane_namespace=targets.control_plane_namespace,
+        target=target_version(targets.target_version),
+        convert_inactive=targets.convert_inactive,
+    )
+
+
+def suppressions(gating: Gating, paths: Sequence[str]) -> suppress.Suppressions:
+    try:
+        return suppress.load_suppressions(gating.ignore or [], gating.config, paths)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+
+
+def module_options(registry: Registry, smoke_test: bool = True) -> ModuleOptions:
+    from migrate.modules.api import ModuleOptions
+
+    return ModuleOptions(
+        registry_config=registry.registry_config,
+        insecure_registries=frozenset(registry.insecure_registry or ()),
+        ca_file=registry.ca_file,
+        timeout=registry.timeout,
+        cache_dir=registry.cache_dir,
+        use_cache=not registry.no_cache,
+        smoke_test=smoke_test,
+    )
+
+
+def module_request(checks: ModuleChecks, registry: Registry) -> ModuleRequest | None:
+    return ModuleRequest(module_options(registry), checks.pin) if checks.wanted else None
+
+
+def input_request(paths: Sequence[str], targets: Targets, gating: Gating,
+                  checks: ModuleChecks, registry: Registry, stdin: Stdin | None = None,
+                  progress: Progress | None = None) -> InputRequest:
+    return InputRequest(
+        paths=tuple(paths),
+        options=conversion_options(targets),
+        modules=module_request(checks, registry),
+        suppressions=suppressions(gating, paths),
+        fail_on=severity(gating.fail_on),
+        stdin=_stdin() if "-" in paths else None,
+        stdin_filename=(stdin.stdin_filename if stdin else None) or "-",
+        progress=progress,
+    )
+
+
+def _stdin() -> BinaryIO:
+    stream: BinaryIO | None = getattr(sys.stdin, "buffer", None)
+    if stream is None or sys.stdin.closed:
+        raise UsageError("`-` reads standard input, but it is closed")
+    return stream
