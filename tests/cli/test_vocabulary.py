@@ -20,7 +20,7 @@ MODULE = ROOT / "testdata" / "modules" / "add_header.wasm"
 
 def _command_paths() -> list[list[str]]:
     root = get_command(app)
-    paths = [[]]
+    paths: list[list[str]] = [[]]
     for name, command in getattr(root, "commands", {}).items():
         paths.append([name])
         paths.extend([name, sub] for sub in getattr(command, "commands", {}))
