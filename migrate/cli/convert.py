@@ -53,4 +53,7 @@ def convert_command(paths: ScanPaths, display: Display, gating: Gating, targets:
                                           output_file):
         raise typer.Exit(2)
     log_findings(result.report, display.threshold)
+    if not result.report.extensions:
+        typer.echo("sme-migrate: the input holds no ServiceMeshExtension; nothing to convert",
+                   err=True)
     raise typer.Exit(result.exit_code)
