@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from migrate.cli import convert, rewrite, rules_cmd, scan  # noqa: F401  (registers the commands)
+from migrate.cli import (  # noqa: F401  (registers the commands)
+    convert,
+    rewrite,
+    rules_cmd,
+    scan,
+    verify,
+)
 from migrate.cli.app import app
 from migrate.cli.modules import modules_app
 
