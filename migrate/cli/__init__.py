@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from migrate.cli import (  # noqa: F401  (registers the commands)
     convert,
+    pr,
     rewrite,
     rules_cmd,
     scan,

@@ -12,6 +12,7 @@ from migrate.rewrite.apply import WriteFailure, read_sources, unified_diff, writ
 from migrate.rewrite.findings import report_findings
 from migrate.rewrite.inputs import files_to_read, hidden_extensions
 from migrate.rewrite.plan import RewriteInput, RewritePlan, plan_rewrite
+from migrate.semantics.outcome import Conversion, Migration
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,14 @@ class RewriteResult:
     report: ScanReport  # the findings as they stand after the rewrite
     written: bool  # False for --check and --diff
     exit_code: ExitCode
+    migration: Migration | None = None
+
+    @property
+    def replaced(self) -> tuple[Conversion, ...]:
+        """The conversions the plan wrote into the files."""
+        done = {e.resource.ref for e in self.plan.replaced}
+        conversions = self.migration.conversions if self.migration else ()
+        return tuple(c for c in conversions if c.extension.resource.ref in done)
 
     @property
     def changed_paths(self) -> tuple[str, ...]:
@@ -53,7 +62,8 @@ def rewrite(request: RewriteRequest) -> RewriteResult:
     kept, hidden = suppressed(request.inputs, run.loaded, findings)
     report = scan_report(run, kept, hidden, converted=len(plan.replaced))
     code = _exit_code(request, plan, failures, failing(kept, request.inputs.fail_on))
-    return RewriteResult(plan, diff, tuple(failures), report, request.writes, code)
+    return RewriteResult(plan, diff, tuple(failures), report, request.writes, code,
+                         run.migration)
 
 
 def _rewrite_input(run: MigrationRun) -> tuple[RewriteInput, list[WriteFailure]]:

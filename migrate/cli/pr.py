@@ -1,0 +1,82 @@
+"""`sme-migrate pr`: open or update the pull request that migrates a repository."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import git
+import typer
+
+from migrate.cli.app import app
+from migrate.cli.command import fail, shared_options
+from migrate.cli.options import Gating, ModuleChecks, Registry, Targets
+from migrate.cli.requests import input_request
+from migrate.gitops.remote import TOKEN_VARIABLE, Platform
+from migrate.pipeline.pr import DEFAULT_AUTHOR, Action, PrRequest, PrResult, open_pull_request
+
+_AUTHOR = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>@\s]+@[^<>\s]+)>\s*$")
+
+
+@app.command("pr")
+@shared_options
+def pr_command(
+    targets: Targets, gating: Gating, checks: ModuleChecks, registry: Registry,
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="What to migrate, relative to the repository's top level (default: all of it).",
+    )] = None,
+    repository: Annotated[Path, typer.Option(
+        "--repository", metavar="DIR", help="The local clone whose remote is used.")] = Path("."),
+    remote: Annotated[str, typer.Option(help="The git remote to push to.")] = "origin",
+    base: Annotated[str, typer.Option(help="The branch the pull request targets.")] = "main",
+    branch: Annotated[str, typer.Option(help="The bot's branch.")] = "sme-migrate/wasmplugin",
+    platform: Annotated[Platform | None, typer.Option(
+        case_sensitive=False, help="The forge (default: from the remote's host).")] = None,
+    api_url: Annotated[str | None, typer.Option(
+        "--api-url", metavar="URL", help="The forge's API (GitHub Enterprise, self-hosted "
+        "GitLab).")] = None,
+    repo: Annotated[str | None, typer.Option(
+        "--repo", metavar="OWNER/NAME", help="The repository on the forge (default: from the "
+        "remote URL).")] = None,
+    author: Annotated[str | None, typer.Option(
+        metavar="NAME <EMAIL>", help="The commit's author and committer.")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Print the diff and the pull request body; push nothing.")] = False,
+) -> None:
+    """Rewrite a clean clone of the base branch and open (or update) the pull request."""
+    inputs = input_request(tuple(paths or ["."]), targets, gating, checks, registry)
+    tokens = {p: os.environ.get(TOKEN_VARIABLE[p], "") for p in Platform}
+    request = PrRequest(repository, inputs, tokens, remote, base, branch, platform, api_url,
+                        repo, _actor(author), dry_run)
+    result = open_pull_request(request)
+    _report(result)
+    raise typer.Exit(result.exit_code)
+
+
+def _actor(text: str | None) -> git.Actor:
+    if text is None:
+        return DEFAULT_AUTHOR
+    match = _AUTHOR.match(text)
+    if match is None:
+        raise fail(f"--author {text!r}: expected `Name <email>`")
+    return git.Actor(match["name"], match["email"])
+
+
+def _report(result: PrResult) -> None:
+    if result.action is Action.DRY_RUN:
+        sys.stdout.write(result.diff + "\n" + result.body + "\n")
+    elif result.url:
+        typer.echo(result.url)
+    messages = {
+        Action.OPENED: f"opened {result.url}",
+        Action.UPDATED: f"updated {result.url}",
+        Action.UNCHANGED: f"{result.url} is up to date",
+        Action.NOTHING_TO_DO: "nothing to migrate on the base branch: no branch, no pull request",
+        Action.REFUSED: "the bot's branch holds commits the bot did not make; not touching it:\n"
+                        + result.detail,
+        Action.DRY_RUN: "dry run: nothing was pushed",
+    }
+    typer.echo(f"sme-migrate: {messages[result.action]}", err=True)

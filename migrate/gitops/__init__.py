@@ -1,0 +1,1 @@
+"""GitOps: a clean clone of the base branch, the bot's commit, the push, and the pull request."""
