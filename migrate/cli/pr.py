@@ -75,8 +75,7 @@ def _report(result: PrResult) -> None:
         Action.UPDATED: f"updated {result.url}",
         Action.UNCHANGED: f"{result.url} is up to date",
         Action.NOTHING_TO_DO: "nothing to migrate on the base branch: no branch, no pull request",
-        Action.REFUSED: "the bot's branch holds commits the bot did not make; not touching it:\n"
-                        + result.detail,
+        Action.REFUSED: "refused: " + result.detail,
         Action.DRY_RUN: "dry run: nothing was pushed",
     }
     typer.echo(f"sme-migrate: {messages[result.action]}", err=True)

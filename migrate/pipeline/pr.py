@@ -14,7 +14,7 @@ from pathlib import Path
 import git
 
 from migrate.gitops import clone as gitclone
-from migrate.gitops.body import TITLE, pull_request_body
+from migrate.gitops.body import MARKER, TITLE, pull_request_body
 from migrate.gitops.forge import PullRequest, default_api_url, open_forge
 from migrate.gitops.remote import (
     TOKEN_VARIABLE,
@@ -99,7 +99,8 @@ def _in_clone(request: PrRequest, clone: gitclone.Clone, remote: Remote,
               platform: Platform) -> PrResult:
     head = gitclone.remote_head(clone, request.branch)
     if head is not None and (foreign := gitclone.foreign_commits(clone, head)):
-        return PrResult(Action.REFUSED, detail="\n".join(foreign))
+        return PrResult(Action.REFUSED, detail="the bot's branch holds commits the bot did not "
+                        "make; not touching it:\n" + "\n".join(foreign))
     result = _rewrite(request, clone.root)
     if not result.plan.changes:
         return PrResult(Action.NOTHING_TO_DO, rewrite=result)
@@ -127,6 +128,9 @@ def _publish(request: PrRequest, clone: gitclone.Clone, remote: Remote, platform
     api_url = request.api_url or default_api_url(platform, remote)
     forge = open_forge(platform, api_url, request.repo_path or remote.path, clone.token)
     existing = forge.find(request.branch)
+    if existing is not None and MARKER not in existing.body:
+        return PrResult(Action.REFUSED, existing.url, detail=f"{existing.url} was not opened by "
+                        "the bot (its body lacks the bot's marker); not editing it")
     if existing is None:
         pull = forge.create(request.branch, request.base, TITLE, body)
         return PrResult(Action.OPENED, pull.url, result.diff, body, rewrite=result)

@@ -140,6 +140,15 @@ def test_a_human_commit_on_the_branch_is_never_overwritten(
     assert forge.branch_head("sme-migrate/wasmplugin") == head
 
 
+def test_a_pull_request_a_human_opened_on_the_branch_is_left_alone(
+        local: Path, forge: ForgeState) -> None:
+    assert run_pr(local, forge).exit_code == 0
+    forge.pulls[0]["body"] = "Taken over by hand, please do not touch"
+    outcome = run_pr(local, forge)
+    assert outcome.exit_code == 1 and "was not opened by the bot" in outcome.stderr
+    assert forge.pulls[0]["body"] == "Taken over by hand, please do not touch"
+
+
 def test_a_bad_token_is_a_clear_error_and_never_shown(
         local: Path, forge: ForgeState, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_wrongwrongwrong")
