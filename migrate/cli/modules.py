@@ -129,16 +129,13 @@ def _is_file_target(target: str) -> bool:
 
 
 def _plugin_config(text: str | None) -> dict[str, Any] | None:
-    if text is None:
-        return None
+    from migrate.modules.errors import ModuleError
+    from migrate.modules.jsondoc import json_object_option
+
     try:
-        raw = Path(text[1:]).read_text(encoding="utf-8") if text.startswith("@") else text
-        value = json.loads(raw)
-    except (OSError, ValueError) as exc:
-        fail_usage(f"--plugin-config: cannot read a JSON object ({exc.__class__.__name__})")
-    if not isinstance(value, dict):
-        fail_usage("--plugin-config must be a JSON object (a WasmPlugin pluginConfig)")
-    return dict(value)
+        return None if text is None else json_object_option(text, "--plugin-config")
+    except ModuleError as exc:
+        fail_usage(exc.message)
 
 
 def _render(
