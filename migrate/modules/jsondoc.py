@@ -1,9 +1,10 @@
-"""Small JSON inputs (option files, registry configs, token answers) read with a size cap and
-parsed without letting a deeply nested document crash the run."""
+"""Local inputs (option files, registry configs, module files) read with a size cap, and small
+JSON documents parsed without letting a deeply nested one crash the run."""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +13,19 @@ from migrate.modules.errors import ModuleError
 MAX_OPTION_FILE_BYTES = 1024 * 1024
 
 
-def read_capped(path: Path, what: str, limit: int = MAX_OPTION_FILE_BYTES) -> bytes:
-    """At most `limit` bytes of `path` (never more held in memory); a longer file is an error."""
+def read_capped(
+    path: Path, what: str, limit: int = MAX_OPTION_FILE_BYTES, too_large: str = "MOD024"
+) -> bytes:
+    """At most `limit` bytes of `path` (never more held in memory); a longer file is an error
+    (reported as rule `too_large`): /dev/zero or a FIFO passed as a file cannot exhaust memory."""
     try:
         with path.open("rb") as stream:
-            data = stream.read(limit + 1)
+            declared = os.fstat(stream.fileno()).st_size  # a regular file's size: refuse at once
+            data = stream.read(limit + 1) if declared <= limit else b""
     except OSError as exc:
         raise ModuleError("MOD024", f"cannot read {what} {path}: {exc.strerror}") from None
-    if len(data) > limit:
-        raise ModuleError("MOD024", f"{what} {path} is larger than {_size(limit)}")
+    if max(declared, len(data)) > limit:
+        raise ModuleError(too_large, f"{what} {path} is larger than {_size(limit)}")
     return data
 
 

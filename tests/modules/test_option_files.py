@@ -113,3 +113,17 @@ def test_reading_dev_zero_holds_no_more_than_the_cap_in_memory() -> None:
         tracemalloc.stop()
     assert raised.value.rule_id == "MOD024"
     assert peak < 3 * 1024 * 1024
+
+
+def test_a_module_file_over_256_mib_is_refused_without_reading_it(tmp_path: Path) -> None:
+    module = tmp_path / "huge.wasm"
+    with module.open("wb") as sparse:
+        sparse.truncate(300 * 1024 * 1024)
+    started = time.monotonic()
+    checked = sme_migrate("modules", "check", str(module), "--format", "json")
+    pushed = sme_migrate("modules", "repackage", str(module), "--to", IMAGE)
+    assert time.monotonic() - started < 3
+    assert checked.exit_code == 1
+    assert [f["rule"] for f in checked.json()["findings"]] == ["MOD005"]
+    assert (pushed.exit_code, pushed.stdout) == (1, "")
+    assert "MOD005" in pushed.stderr and "larger than 256 MiB" in pushed.stderr
