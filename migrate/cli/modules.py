@@ -130,7 +130,7 @@ def _is_file_target(target: str) -> bool:
 
 def _plugin_config(text: str | None) -> dict[str, Any] | None:
     from migrate.modules.errors import ModuleError
-    from migrate.modules.jsondoc import json_object_option
+    from migrate.modules.inputs import json_object_option
 
     try:
         return None if text is None else json_object_option(text, "--plugin-config")

@@ -21,7 +21,7 @@ from migrate.modules.errors import ModuleError
 from migrate.modules.formats import ImageContents, ImageFormat
 from migrate.modules.host import SmokeLimits, plugin_config_bytes, smoke_test
 from migrate.modules.image import PulledImage, pull_image
-from migrate.modules.jsondoc import read_capped
+from migrate.modules.inputs import read_capped
 from migrate.modules.oci import RegistrySettings
 from migrate.modules.reference import ImageReference, parse_reference
 from migrate.modules.wasm import WasmCheck, check_wasm
@@ -35,7 +35,7 @@ class ModuleOptions:
     pull_secrets: tuple[bytes, ...] = field(default=(), repr=False)  # .dockerconfigjson payloads
     insecure_registries: frozenset[str] = frozenset()  # hosts spoken to over plain HTTP
     ca_file: Path | None = None
-    timeout: float = 10.0  # seconds, per connection attempt and per read
+    timeout: float = 10.0  # seconds of silence per connect or read; one request: 2x (+1 s/MiB)
     cache_dir: Path | None = None  # None: ~/.cache/sme-migrate/blobs
     use_cache: bool = True
     smoke_test: bool = True

@@ -16,7 +16,7 @@ import httpx
 
 from migrate.modules.credentials import Credentials, DockerConfig
 from migrate.modules.errors import ModuleError
-from migrate.modules.jsondoc import parse_json
+from migrate.modules.inputs import parse_json
 from migrate.modules.origin import Origin
 
 _PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^\s,]*))')

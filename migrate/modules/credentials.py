@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate.modules.errors import ModuleError
-from migrate.modules.jsondoc import parse_json, read_capped
+from migrate.modules.inputs import parse_json, read_capped
 
 _DOCKER_HUB_KEYS = ("docker.io", "index.docker.io", "registry-1.docker.io")
 

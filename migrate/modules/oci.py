@@ -13,7 +13,7 @@ from migrate.modules import media
 from migrate.modules.credentials import Credentials
 from migrate.modules.digests import is_digest, sha256_digest, verify
 from migrate.modules.errors import ModuleError
-from migrate.modules.jsondoc import parse_json
+from migrate.modules.inputs import parse_json
 from migrate.modules.manifests import (
     Descriptor,
     ImageIndex,

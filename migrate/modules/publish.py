@@ -14,7 +14,7 @@ from migrate.modules.cache import BlobCache, default_cache_dir
 from migrate.modules.errors import ModuleError
 from migrate.modules.formats import ImageFormat, detect
 from migrate.modules.image import pull_image
-from migrate.modules.jsondoc import read_capped
+from migrate.modules.inputs import read_capped
 from migrate.modules.maistra import MaistraManifest
 from migrate.modules.manifests import ImageManifest, parse_document
 from migrate.modules.oci import RegistrySettings
