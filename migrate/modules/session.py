@@ -123,7 +123,11 @@ class RegistrySession:
         response = self._send(call, self.scopes.header_for(origin))
         if response.status_code != 401:
             return response
-        header = self._answer(origin, response, what)
+        try:
+            header = self._answer(origin, response, what)
+        except BaseException:
+            response.close()
+            raise
         if header is None:
             return response
         response.close()
@@ -149,8 +153,11 @@ class RegistrySession:
             return basic_header(credentials) if credentials else None
         if scheme != "bearer" or not params.get("realm"):
             return None
-        request = token_request(params, credentials)
-        request.headers["User-Agent"] = _USER_AGENT
+        bare = token_request(params, credentials)
+        # built by the client for its timeouts and User-Agent
+        request = self.http.build_request(
+            bare.method, bare.url, headers=bare.headers, content=bare.read()
+        )
         token = self._token(request, what)
         return f"Bearer {token}" if token else None
 
