@@ -117,3 +117,21 @@ def test_a_blob_is_given_a_second_more_per_mib_it_moves() -> None:
     assert settings.budget() == 20.0
     assert settings.budget(256 * 1024 * 1024) == 20.0 + 256
     assert RegistrySettings(timeout=10.0, deadline=3.0).budget() == 3.0
+
+
+def test_repackage_gives_up_on_an_upload_answer_trickled_header_by_header(
+    registry: HostileRegistry, tmp_path: Path
+) -> None:
+    registry.behaviour.trickle, registry.behaviour.trickle_headers = 0.1, True
+    registry.behaviour.misbehave_on = "upload"
+    module = tmp_path / "filter.wasm"
+    module.write_bytes(wat_module("filter_0_2_1"))
+    started = time.monotonic()
+    outcome = sme_migrate(
+        "modules", "repackage", str(module), "--to", f"{registry.host}/team/istio:1",
+        "--insecure-registry", registry.host, "--timeout", "1",
+    )  # fmt: skip
+    assert time.monotonic() - started < 6
+    assert (outcome.exit_code, outcome.stdout) == (1, "")
+    assert "MOD001" in outcome.stderr and "within 2s" in outcome.stderr
+    assert ("team/istio", "1") not in registry.manifests

@@ -45,7 +45,8 @@ class Behaviour:
     uploads_to: HostileRegistry | None = None  # upload POST: a Location there
     trickle: float = 0.0  # seconds between the bytes of a manifest answer
     trickle_headers: bool = False  # trickle the status line and headers too
-    silent_after_headers: bool = False  # manifests: headers, then nothing
+    silent_after_headers: bool = False  # headers, then nothing
+    misbehave_on: str = "manifest"  # which answers trickle or go silent: "manifest" or "upload"
 
 
 class HostileRegistry:
@@ -247,7 +248,10 @@ def _handler(server: HostileRegistry) -> type[BaseHTTPRequestHandler]:
                 return
             media_type, data = found
             headers = {"Content-Type": media_type, "Docker-Content-Digest": digest_of(data)}
-            self._misbehaving_reply(data, headers)
+            if server.behaviour.misbehave_on == "manifest":
+                self._misbehaving_reply(data, headers)
+            else:
+                self._reply(200, data, headers)
 
         def _blob(self, digest: str) -> None:
             target = server.behaviour.blobs_to
@@ -282,7 +286,11 @@ def _handler(server: HostileRegistry) -> type[BaseHTTPRequestHandler]:
             session = uuid.uuid4().hex
             owner._uploads[session] = bytearray()
             location = f"{owner.url}/v2/{repository}/blobs/uploads/{session}?_state=s-{session}"
-            self._reply(202, b"", {"Location": location, "Docker-Upload-UUID": session})
+            headers = {"Location": location, "Docker-Upload-UUID": session}
+            if server.behaviour.misbehave_on == "upload":
+                self._misbehaving_reply(b"", headers, "202 Accepted")
+            else:
+                self._reply(202, b"", headers)
 
         def _finish_upload(self, session: str, body: bytes, digest: str) -> None:
             data = bytes(server._uploads.pop(session) + body)
@@ -307,12 +315,14 @@ def _handler(server: HostileRegistry) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 self.wfile.write(data)
 
-        def _misbehaving_reply(self, data: bytes, headers: dict[str, str]) -> None:
+        def _misbehaving_reply(
+            self, data: bytes, headers: dict[str, str], status: str = "200 OK"
+        ) -> None:
             behaviour = server.behaviour
             if not (behaviour.trickle or behaviour.silent_after_headers):
-                self._reply(200, data, headers)
+                self._reply(int(status.split()[0]), data, headers)
                 return
-            head = f"{self.protocol_version} 200 OK\r\n"
+            head = f"{self.protocol_version} {status}\r\n"
             head += "".join(f"{k}: {v}\r\n" for k, v in headers.items())
             head += f"Content-Length: {len(data)}\r\n\r\n"
             if behaviour.trickle_headers:
