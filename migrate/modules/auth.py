@@ -39,7 +39,7 @@ class CredentialScopes:
 
     def __init__(self, config: DockerConfig, insecure: frozenset[str]) -> None:
         self._config = config
-        self._insecure = frozenset(h.lower() for h in insecure)
+        self._insecure = frozenset(_plain_http_origin(h) for h in insecure)
         self._accepted: dict[Origin, str] = {}
         self._lock = threading.Lock()
 
@@ -48,9 +48,12 @@ class CredentialScopes:
 
     def credentials_for(self, origin: Origin) -> Credentials | None:
         """The origin's own credentials; over plain HTTP only if the user listed it insecure."""
-        if not origin.secure and origin.authority not in self._insecure:
+        if not origin.secure and origin not in self._insecure:
             return None
-        return self._config.credentials_for(origin.authority)
+        for key in (origin.authority, origin.host_port):
+            if found := self._config.credentials_for(key):
+                return found
+        return None
 
     def header_for(self, origin: Origin) -> str | None:
         with self._lock:
@@ -59,6 +62,14 @@ class CredentialScopes:
     def accepted(self, origin: Origin, header: str) -> None:
         with self._lock:
             self._accepted[origin] = header
+
+
+def _plain_http_origin(entry: str) -> Origin | None:
+    """An `--insecure-registry` entry (`host[:port]`) as the origin it allows; None if invalid."""
+    try:
+        return Origin.of(httpx.URL(f"http://{entry}"))
+    except httpx.InvalidURL:
+        return None
 
 
 def token_request(params: dict[str, str], credentials: Credentials | None) -> httpx.Request:

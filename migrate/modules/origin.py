@@ -23,8 +23,17 @@ class Origin:
     @property
     def authority(self) -> str:
         """`host` or `host:port` as docker config keys and image references write it."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return host if _DEFAULT_PORTS.get(self.scheme) == self.port else f"{host}:{self.port}"
+        default = _DEFAULT_PORTS.get(self.scheme) == self.port
+        return self._host if default else self.host_port
+
+    @property
+    def host_port(self) -> str:
+        """`host:port`, the port written even when it is the scheme's default."""
+        return f"{self._host}:{self.port}"
+
+    @property
+    def _host(self) -> str:
+        return f"[{self.host}]" if ":" in self.host else self.host
 
     @property
     def secure(self) -> bool:

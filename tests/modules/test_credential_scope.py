@@ -8,9 +8,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from migrate.modules.api import ModuleOptions, ModuleReport, check_references
+from migrate.modules.auth import CredentialScopes
+from migrate.modules.credentials import Credentials, DockerConfig
+from migrate.modules.origin import Origin
 from tests.modules.builders import OCI_LAYER, compat_layer, wat_module
 from tests.support.cli import sme_migrate
 from tests.support.hostile_registry import HostileRegistry, basic, hostile_pair
@@ -258,3 +262,26 @@ def test_an_upload_moved_from_https_to_plain_http_is_refused(
     assert (code, stdout) == (1, "")
     assert "MOD026" in stderr and "plain HTTP" in stderr and "Traceback" not in stderr
     assert elsewhere.seen == [] and elsewhere.blobs == {}
+
+
+# --- which credentials an origin may be sent --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "config_key", "insecure", "expected"),
+    [
+        ("http://myhost:80", "myhost:80", {"myhost:80"}, True),  # the default port written out
+        ("http://myhost", "myhost", {"myhost"}, True),
+        ("http://myhost", "myhost", set(), False),  # plain HTTP the user did not allow
+        ("https://reg.example", "reg.example:443", set(), True),
+        ("https://reg.example:8443", "reg.example", set(), False),  # another port, another origin
+        ("http://reg.example", "reg.example", {"other.example"}, False),
+    ],
+)
+def test_an_origin_is_sent_its_own_credentials_only_where_allowed(
+    url: str, config_key: str, insecure: set[str], expected: bool
+) -> None:
+    credentials = Credentials(*ALICE)
+    scopes = CredentialScopes(DockerConfig({config_key: credentials}), frozenset(insecure))
+    found = scopes.credentials_for(Origin.of(httpx.URL(url)))
+    assert (found == credentials) is expected and (found is None) is not expected
