@@ -93,12 +93,16 @@ def repackage_command(
     no_cache: NoCache = False,
 ) -> None:
     """Build an Istio-compatible image (one gzip layer with /plugin.wasm) and push it."""
+    from migrate.modules.errors import ModuleError
     from migrate.modules.publish import repackage
 
     flags = RegistryFlags(registry_config, insecure_registry or (), ca_file, timeout, cache_dir,
                           no_cache)
     options = module_options(flags)
-    result = repackage(source, to, options)
+    try:
+        result = repackage(source, to, options)
+    except ModuleError as exc:  # a broken registry configuration: nothing can be pushed
+        fail_usage(exc.message)
     for finding in result.findings:
         _log(f"{finding.severity.label} {finding.rule} {finding.message}")
     if not result.pushed:

@@ -36,9 +36,11 @@ class RepackageResult:
 
 
 def repackage(source: str, destination: str, options: ModuleOptions) -> RepackageResult:
+    """Raises ModuleError when the registry configuration cannot be read (a usage error);
+    everything else that stops the push is a finding of the result."""
+    settings = registry_settings(options)
     try:
         target = parse_reference(destination)
-        settings = registry_settings(options)
         wasm, maistra, origin = _source_module(source, settings, options)
         check = check_wasm(wasm)
         if not check.valid:

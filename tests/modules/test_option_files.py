@@ -63,6 +63,14 @@ def test_a_bad_registry_config_is_a_one_line_usage_error(
     assert time.monotonic() - started < 3
 
 
+def test_repackage_with_a_too_deep_registry_config_exits_2(tmp_path: Path) -> None:
+    module = tmp_path / "filter.wasm"
+    module.write_bytes(wat_module("filter_0_2_1"))
+    config = ["--registry-config", str(_deep(tmp_path))]
+    outcome = sme_migrate("modules", "repackage", str(module), "--to", IMAGE, *config)
+    _one_line_usage_error(outcome, "nests too deeply")
+
+
 def test_scan_check_modules_with_a_too_deep_registry_config_exits_2(tmp_path: Path) -> None:
     sme = tmp_path / "sme.yaml"
     sme.write_text(SME)
