@@ -206,10 +206,8 @@ def read_capped_body(response: httpx.Response, limit: int, what: str) -> bytes:
 
 
 def too_large(what: str, size: int, limit: int) -> ModuleError:
-    return ModuleError(
-        "MOD005",
-        f"{what} is larger than the {limit // media.MIB} MiB limit (at least {size} bytes)",
-    )
+    unit = f"{limit // media.MIB} MiB" if limit >= media.MIB else f"{limit // 1024} KiB"
+    return ModuleError("MOD005", f"{what} is larger than the {unit} limit (at least {size} bytes)")
 
 
 def _tls_context(ca_file: Path | None) -> ssl.SSLContext:
