@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from migrate.cli.app import CONTEXT
-from migrate.cli.command import fail, shared_options
+from migrate.cli.command import shared_options
 from migrate.cli.options import Display, Gating, Registry, ReportOutput
 from migrate.cli.output import deliver, emit_report
 from migrate.cli.requests import module_options, severity, suppressions
@@ -81,9 +81,13 @@ def repackage_command(
     to: Annotated[str, typer.Option("--to", metavar="DST", help="Image reference to push.")],
 ) -> None:
     """Build an Istio-compatible image (one gzip layer with /plugin.wasm) and push it."""
+    from migrate.modules.errors import ModuleError
     from migrate.modules.publish import repackage
 
-    result = repackage(source, to, module_options(registry))
+    try:
+        result = repackage(source, to, module_options(registry))
+    except ModuleError as exc:  # a broken registry configuration: nothing can be pushed
+        raise UsageError(exc.message) from exc
     for finding in result.findings:
         _log(f"{finding.severity.label} {finding.rule} {finding.message}")
     if not result.pushed:
@@ -114,17 +118,13 @@ def _is_file_target(target: str) -> bool:
 
 
 def _plugin_config(text: str | None) -> dict[str, Any] | None:
-    if text is None:
-        return None
+    from migrate.modules.errors import ModuleError
+    from migrate.modules.inputs import json_object_option
+
     try:
-        raw = Path(text[1:]).read_text(encoding="utf-8") if text.startswith("@") else text
-        value = json.loads(raw)
-    except (OSError, ValueError) as exc:
-        reason = exc.__class__.__name__
-        raise fail(f"--plugin-config: cannot read a JSON object ({reason})") from exc
-    if not isinstance(value, dict):
-        raise fail("--plugin-config must be a JSON object (a WasmPlugin pluginConfig)")
-    return dict(value)
+        return None if text is None else json_object_option(text, "--plugin-config")
+    except ModuleError as exc:
+        raise UsageError(exc.message) from exc
 
 
 def _emit_with_modules(reports: Sequence[ModuleReport], report: ScanReport,

@@ -143,7 +143,8 @@ class Registry:
     )] = None
     timeout: Annotated[float, typer.Option(
         "--timeout", min=0.1, rich_help_panel=REGISTRY,
-        help="Seconds to wait for a registry to answer.",
+        help="Seconds to wait for a registry to answer; one registry request may take twice this "
+        "in all (plus 1 s per MiB of a blob).",
     )] = 10.0
     cache_dir: Annotated[Path | None, typer.Option(
         "--cache-dir", metavar="DIR", rich_help_panel=REGISTRY,

@@ -21,6 +21,7 @@ from migrate.modules.errors import ModuleError
 from migrate.modules.formats import ImageContents, ImageFormat
 from migrate.modules.host import SmokeLimits, plugin_config_bytes, smoke_test
 from migrate.modules.image import PulledImage, pull_image
+from migrate.modules.inputs import read_capped
 from migrate.modules.oci import RegistrySettings
 from migrate.modules.reference import ImageReference, parse_reference
 from migrate.modules.wasm import WasmCheck, check_wasm
@@ -34,7 +35,7 @@ class ModuleOptions:
     pull_secrets: tuple[bytes, ...] = field(default=(), repr=False)  # .dockerconfigjson payloads
     insecure_registries: frozenset[str] = frozenset()  # hosts spoken to over plain HTTP
     ca_file: Path | None = None
-    timeout: float = 10.0  # seconds, per connection attempt and per read
+    timeout: float = 10.0  # seconds of silence per connect or read; one request: 2x (+1 s/MiB)
     cache_dir: Path | None = None  # None: ~/.cache/sme-migrate/blobs
     use_cache: bool = True
     smoke_test: bool = True
@@ -238,12 +239,7 @@ def _prefixed(ref: str, findings: Sequence[Finding]) -> tuple[Finding, ...]:
 
 
 def _read_module_file(path: Path) -> bytes:
-    try:
-        if path.stat().st_size > media.MAX_MODULE_BYTES:
-            raise ModuleError("MOD005", f"{path} is over the 256 MiB module limit")
-        return path.read_bytes()
-    except OSError as exc:
-        raise ModuleError("MOD024", f"cannot read {path}: {exc.strerror}") from None
+    return read_capped(path, "module file", media.MAX_MODULE_BYTES, too_large="MOD005")
 
 
 def _host(entry: str) -> str:

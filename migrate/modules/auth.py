@@ -1,5 +1,7 @@
-"""The registry authentication flow: answer a `WWW-Authenticate` challenge with basic
-credentials or with a Bearer token fetched from the challenge's realm.
+"""Registry authentication, scoped to origins: each origin (scheme + host + port) is sent only
+its own credentials from the docker config, or a header it accepted itself. A challenge is
+answered with the credentials of the origin that sent it (basic, or sent to the token realm
+that origin names); an origin without credentials gets an anonymous token.
 
 No retries: a rejected credential is reported at once.
 """
@@ -9,11 +11,13 @@ from __future__ import annotations
 import base64
 import re
 import threading
-from collections.abc import Generator
 
 import httpx
 
-from migrate.modules.credentials import Credentials
+from migrate.modules.credentials import Credentials, DockerConfig
+from migrate.modules.errors import ModuleError
+from migrate.modules.inputs import parse_json
+from migrate.modules.origin import Origin
 
 _PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^\s,]*))')
 
@@ -30,73 +34,65 @@ def basic_header(credentials: Credentials) -> str:
     return "Basic " + base64.b64encode(raw).decode()
 
 
-class RegistryAuth(httpx.Auth):
-    """httpx auth flow for one registry host, remembering the last accepted header."""
+class CredentialScopes:
+    """What each origin may be sent. Shared by the threads of one client."""
 
-    def __init__(self, credentials: Credentials | None) -> None:
-        self._credentials = credentials
-        self._header: str | None = None
+    def __init__(self, config: DockerConfig, insecure: frozenset[str]) -> None:
+        self._config = config
+        self._insecure = frozenset(_plain_http_origin(h) for h in insecure)
+        self._accepted: dict[Origin, str] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"RegistryAuth(credentials={'yes' if self._credentials else 'no'})"
+        return f"CredentialScopes(origins={len(self._accepted)})"
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def credentials_for(self, origin: Origin) -> Credentials | None:
+        """The origin's own credentials; over plain HTTP only if the user listed it insecure."""
+        if not origin.secure and origin not in self._insecure:
+            return None
+        for key in (origin.authority, origin.host_port):
+            if found := self._config.credentials_for(key):
+                return found
+        return None
+
+    def header_for(self, origin: Origin) -> str | None:
         with self._lock:
-            remembered = self._header
-        if remembered:
-            request.headers["Authorization"] = remembered
-        response = yield request
-        if response.status_code != 401:
-            return
-        header = yield from self._answer(response)
-        if header is None:
-            return
-        request.headers["Authorization"] = header
-        retried = yield request
-        if retried.status_code != 401:
-            with self._lock:
-                self._header = header
+            return self._accepted.get(origin)
 
-    def _answer(
-        self, response: httpx.Response
-    ) -> Generator[httpx.Request, httpx.Response, str | None]:
-        scheme, params = parse_challenge(response.headers.get("www-authenticate", ""))
-        if scheme == "basic":
-            return basic_header(self._credentials) if self._credentials else None
-        if scheme == "bearer" and params.get("realm"):
-            token = yield from self._fetch_token(params)
-            return f"Bearer {token}" if token else None
-        return None
-
-    def _fetch_token(
-        self, params: dict[str, str]
-    ) -> Generator[httpx.Request, httpx.Response, str | None]:
-        token_response = yield self._token_request(params)
-        token_response.read()
-        if token_response.status_code != 200:
-            return None  # the token server's refusal becomes the response the caller sees
-        return _token_of(token_response)
-
-    def _token_request(self, params: dict[str, str]) -> httpx.Request:
-        query = {k: params[k] for k in ("service", "scope") if params.get(k)}
-        creds = self._credentials
-        if creds and creds.identity_token:
-            form = {
-                **query,
-                "grant_type": "refresh_token",
-                "client_id": "sme-migrate",
-                "refresh_token": creds.identity_token,
-            }
-            return httpx.Request("POST", params["realm"], data=form)
-        headers = {"Authorization": basic_header(creds)} if creds else {}
-        return httpx.Request("GET", params["realm"], params=query, headers=headers)
+    def accepted(self, origin: Origin, header: str) -> None:
+        with self._lock:
+            self._accepted[origin] = header
 
 
-def _token_of(response: httpx.Response) -> str | None:
+def _plain_http_origin(entry: str) -> Origin | None:
+    """An `--insecure-registry` entry (`host[:port]`) as the origin it allows; None if invalid."""
     try:
-        body = response.json()
-    except ValueError:
+        return Origin.of(httpx.URL(f"http://{entry}"))
+    except httpx.InvalidURL:
         return None
-    token = body.get("token") or body.get("access_token") if isinstance(body, dict) else None
+
+
+def token_request(params: dict[str, str], credentials: Credentials | None) -> httpx.Request:
+    """The request for a Bearer token from `params["realm"]` (anonymous without credentials)."""
+    query = {k: params[k] for k in ("service", "scope") if params.get(k)}
+    if credentials and credentials.identity_token:
+        form = {
+            **query,
+            "grant_type": "refresh_token",
+            "client_id": "sme-migrate",
+            "refresh_token": credentials.identity_token,
+        }
+        return httpx.Request("POST", params["realm"], data=form)
+    headers = {"Authorization": basic_header(credentials)} if credentials else {}
+    return httpx.Request("GET", params["realm"], params=query, headers=headers)
+
+
+def token_of(body: bytes) -> str | None:
+    try:
+        document = parse_json(body, "token response")
+    except ModuleError:
+        return None
+    if not isinstance(document, dict):
+        return None
+    token = document.get("token") or document.get("access_token")
     return str(token) if token else None

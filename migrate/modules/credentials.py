@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from migrate.modules.errors import ModuleError
+from migrate.modules.inputs import parse_json, read_capped
 
 _DOCKER_HUB_KEYS = ("docker.io", "index.docker.io", "registry-1.docker.io")
 
@@ -51,20 +51,12 @@ def load_docker_config(path: Path | None) -> DockerConfig:
     target = path or default_config_path()
     if path is None and not target.is_file():
         return DockerConfig()
-    try:
-        return parse_docker_config(target.read_bytes(), str(target))
-    except OSError as exc:
-        raise ModuleError(
-            "MOD024", f"cannot read registry config {target}: {exc.strerror}"
-        ) from None
+    return parse_docker_config(read_capped(target, "registry config"), str(target))
 
 
 def parse_docker_config(data: bytes, source: str = "dockerconfigjson") -> DockerConfig:
     """Parse config.json or a `.dockerconfigjson` secret payload (also the legacy `.dockercfg`)."""
-    try:
-        document = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        raise ModuleError("MOD024", f"{source} is not valid JSON") from None
+    document = parse_json(data, source)
     if not isinstance(document, dict):
         raise ModuleError("MOD024", f"{source} is not a JSON object")
     entries = document.get("auths", document)  # no `auths`: a legacy .dockercfg

@@ -83,6 +83,8 @@ def _json_object(body: bytes) -> Mapping[str, Any]:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise ModuleError("MOD022", "the manifest is not valid JSON") from None
+    except RecursionError:
+        raise ModuleError("MOD022", "the manifest nests too deeply to be parsed") from None
     if not isinstance(document, dict):
         raise ModuleError("MOD022", "the manifest is not a JSON object")
     return document

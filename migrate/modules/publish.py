@@ -8,11 +8,13 @@ from pathlib import Path
 
 from migrate import rules
 from migrate.model import Finding
+from migrate.modules import media
 from migrate.modules.api import ModuleOptions, registry_settings
 from migrate.modules.cache import BlobCache, default_cache_dir
 from migrate.modules.errors import ModuleError
 from migrate.modules.formats import ImageFormat, detect
 from migrate.modules.image import pull_image
+from migrate.modules.inputs import read_capped
 from migrate.modules.maistra import MaistraManifest
 from migrate.modules.manifests import ImageManifest, parse_document
 from migrate.modules.oci import RegistrySettings
@@ -34,9 +36,11 @@ class RepackageResult:
 
 
 def repackage(source: str, destination: str, options: ModuleOptions) -> RepackageResult:
+    """Raises ModuleError when the registry configuration cannot be read (a usage error);
+    everything else that stops the push is a finding of the result."""
+    settings = registry_settings(options)
     try:
         target = parse_reference(destination)
-        settings = registry_settings(options)
         wasm, maistra, origin = _source_module(source, settings, options)
         check = check_wasm(wasm)
         if not check.valid:
@@ -54,10 +58,8 @@ def _source_module(
 ) -> tuple[bytes, MaistraManifest | None, str]:
     path = Path(source)
     if path.suffix == ".wasm" or path.is_file():
-        try:
-            return path.read_bytes(), None, path.name
-        except OSError as exc:
-            raise ModuleError("MOD024", f"cannot read {source}: {exc.strerror}") from None
+        module = read_capped(path, "module file", media.MAX_MODULE_BYTES, too_large="MOD005")
+        return module, None, path.name
     cache = BlobCache((options.cache_dir or default_cache_dir()) if options.use_cache else None)
     pulled = pull_image(parse_reference(source), settings, cache)
     contents = pulled.contents

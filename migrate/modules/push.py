@@ -1,4 +1,5 @@
-"""The OCI distribution write path: upload blobs (monolithic POST then PUT) and the manifest."""
+"""The OCI distribution write path: upload blobs (monolithic POST then PUT) and the manifest.
+Credentials stay with their origin (see migrate.modules.session)."""
 
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ def _upload(client: RegistryClient, repository: str, blob: Blob) -> None:
     path = f"/v2/{repository}/blobs/uploads/"
     with client.stream("POST", path, what, ok=(202,)) as response:
         location = response.headers.get("location", "")
-    if not location:
-        raise ModuleError("MOD022", f"{client.host} started an upload without a Location")
+        if not location:
+            raise ModuleError("MOD022", f"{client.host} started an upload without a Location")
+        # the upload may continue on another origin: it is sent only that origin's credentials
+        location = client.session.location(response, location)
     # the Location carries upload state in its query: append the digest, never replace it
     # (httpx's params= would drop `_state`, and the registry answers BLOB_UPLOAD_INVALID)
     target = f"{location}{'&' if '?' in location else '?'}digest={blob.digest}"

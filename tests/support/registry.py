@@ -184,6 +184,11 @@ def _pem(item: x509.Certificate | rsa.RSAPrivateKey) -> bytes:
     )
 
 
+def tls_files(workdir: Path) -> tuple[Path, Path, Path]:
+    """(CA certificate, server certificate for 127.0.0.1, server key) as PEM files."""
+    return _tls_files(workdir)
+
+
 def _tls_files(workdir: Path) -> tuple[Path, Path, Path]:
     ca_key, server_key = _key(), _key()
     ca_cert = _certificate("sme-migrate test CA", ca_key, None, ca=True)
