@@ -15,6 +15,7 @@ from migrate.rewrite.apply import WriteFailure, display_path, unified_diff, writ
 from migrate.rewrite.findings import report_findings
 from migrate.rewrite.plan import RewritePlan, plan_rewrite
 from migrate.rewrite.run import Prepared, prepare
+from migrate.rewrite.tally import as_written
 from migrate.semantics.migration import sort_findings
 from migrate.semantics.outcome import Options
 
@@ -36,7 +37,9 @@ def run_rewrite(
     failures = list(prepared.unreadable)
     if not (check or diff):
         pause = float(os.environ.get(PAUSE_VARIABLE) or 0)
-        failures += write_changes(plan.changes, pause)
+        written = write_changes(plan.changes, pause)
+        failures += written.failures
+        plan = as_written(plan, written.paths)  # the summary claims only what was written
     _report(prepared, plan, failures, module_findings, written=not (check or diff))
     return _exit_code(prepared, plan, failures, check)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from migrate.inventory.load import Loaded
 from migrate.inventory.patches import entries
-from migrate.model import Inventory, Location, Resource
+from migrate.model import Finding, Inventory, Location, Resource
+from migrate.rewrite import safety
 from migrate.rewrite.apply import WriteFailure, read_sources
 from migrate.rewrite.plan import RewriteInput
 from migrate.semantics.migration import migrate
@@ -31,6 +32,7 @@ def prepare(paths: Sequence[str], loaded: Loaded, options: Options) -> Prepared:
     kustomizations, inventory = loaded.kustomizations, loaded.inventory
     migration = migrate(inventory, options)
     sources, unreadable = read_sources(_files_to_read(migration, inventory, kustomizations))
+    roots = safety.named_roots(paths)
     given = RewriteInput(
         sources=sources,
         migration=migration,
@@ -38,8 +40,14 @@ def prepare(paths: Sequence[str], loaded: Loaded, options: Options) -> Prepared:
         kustomizations=kustomizations,
         hidden_extensions=tuple(_hidden_extensions(inventory)),
         control_plane_namespace=options.control_plane_namespace,
+        withheld=_withheld(sources, roots),
     )
     return Prepared(given, migration, tuple(unreadable), loaded.files_scanned)
+
+
+def _withheld(paths: Iterable[str], roots: Sequence[str]) -> dict[str, Finding]:
+    found = {path: safety.withheld(path, roots) for path in paths}
+    return {path: finding for path, finding in found.items() if finding is not None}
 
 
 def _files_to_read(migration: Migration, inventory: Inventory,
