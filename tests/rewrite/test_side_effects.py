@@ -221,6 +221,17 @@ def test_a_read_only_file_is_refused(tmp_path: Path, mode: int) -> None:
     assert rewritten(other)
 
 
+def test_a_read_only_file_the_rewrite_need_not_change_is_not_reported(tmp_path: Path) -> None:
+    repo = _repository(tmp_path)
+    (repo / "ext.yaml").write_text(extension())
+    kustomization = repo / "kustomization.yaml"
+    kustomization.write_text("resources:\n- ext.yaml\n")
+    kustomization.chmod(0o444)
+    outcome = sme_migrate("rewrite", str(repo))
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "SME062" not in outcome.stderr and rewritten(repo / "ext.yaml")
+
+
 def test_a_file_made_read_only_after_planning_is_not_written(tmp_path: Path) -> None:
     path = tmp_path / "ext.yaml"
     path.write_text("old\n")
