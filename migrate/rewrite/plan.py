@@ -94,7 +94,8 @@ def plan_rewrite(given: RewriteInput) -> RewritePlan:
     while True:
         attempt = _attempt(given, refused)
         texts, failed = _combined(attempt.units, given.sources)
-        failed.update({path: given.withheld[path].message for path in texts
+        failed.update({path: f"{path} is left as it is (see {given.withheld[path].rule})"
+                       for path in texts
                        if path in given.withheld and texts[path] != given.sources[path].text})
         if not failed:
             attempt.findings.extend(given.withheld[p] for p in sorted(refused)

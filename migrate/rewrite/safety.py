@@ -2,7 +2,8 @@
 
 Replacing a file means writing a temporary beside it and renaming it over the old name. That
 is wrong for three kinds of file, which are reported and left exactly as they are:
-- a symlink to a file outside the paths the user named: the write would land there;
+- a file outside the paths the user named: a symlink leading out, or a kustomize patch file
+  that a kustomization names with `../`; the write would change what nobody asked to change;
 - a file with more than one hard link: the rename would split them, and the other names (which
   may be anywhere on the filesystem) would silently keep the old text;
 - a read-only file: the rename succeeds (the directory is writable), but the user made the file
@@ -19,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from migrate import rules
 from migrate.model import Finding, Location
 
-OUTSIDE_LINK = "SME060"
+OUTSIDE = "SME060"
 HARD_LINK = "SME061"
 READ_ONLY = "SME062"
 STDIN = "-"
@@ -51,9 +52,10 @@ def withheld(path: str, roots: Sequence[str]) -> Finding | None:
     except OSError:
         return None
     real = os.path.realpath(path)
-    if is_link and not inside(real, roots):
-        return _finding(OUTSIDE_LINK, path, f"is a symlink to {real}, outside the paths named: "
-                        "not rewritten, so that nothing outside them is changed")
+    if not inside(real, roots):
+        where = f"is a symlink to {real}, outside" if is_link else "is outside"
+        return _finding(OUTSIDE, path, f"{where} the paths named: not rewritten, so that "
+                        "nothing outside them is changed")
     return unsafe(path, status)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from migrate.emit.atomic import STALE_AFTER, TOOL
 from migrate.rewrite.apply import write_changes
 from migrate.rewrite.plan import FileChange
+from tests.rewrite.conftest import CASES_DIR
 from tests.support.cli import sme_migrate
 
 EXTENSION = """\
@@ -40,7 +42,9 @@ def extension(name: str = "fine") -> str:
 
 
 def finding_lines(stderr: str, rule: str) -> list[str]:
-    return [line for line in stderr.splitlines() if re.search(rf"\b{rule}\b", line)]
+    """The report's lines of `rule` (by its column, not a mention in another's message)."""
+    return [line for line in stderr.splitlines()
+            if re.search(rf"\b(error|warning|info)\s+{rule}\b", line)]
 
 
 def rewritten(path: Path) -> bool:
@@ -322,3 +326,21 @@ def test_outcomes_name_each_change_written_or_not(tmp_path: Path) -> None:
         (str(gone), False), (str(written), True)]
     assert result.paths == {str(written)}
 
+
+
+def test_a_patch_file_outside_the_named_paths_is_not_rewritten(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(CASES_DIR / "kustomize" / "input", repo)
+    prod = repo / "overlays" / "prod"
+    (repo / "shared").mkdir()
+    shared = (prod / "header-value.yaml").rename(repo / "shared" / "header-value.yaml")
+    kustomization = prod / "kustomization.yaml"
+    kustomization.write_text(kustomization.read_text().replace(
+        "- header-value.yaml", "- ../../shared/header-value.yaml"))
+    before = shared.read_bytes()
+    outcome = sme_migrate("rewrite", str(repo / "base"), str(repo / "overlays"))
+    (line,) = finding_lines(outcome.stderr, "SME060")
+    assert str(shared) in line and "outside the paths named" in line
+    assert f"not rewritten: {shared} is left as it is (see SME060)" in outcome.stderr  # SME024
+    assert shared.read_bytes() == before
+    assert "kind: WasmPlugin" in (repo / "base" / "extensions.yaml").read_text()
