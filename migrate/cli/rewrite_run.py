@@ -84,5 +84,5 @@ def _exit_code(prepared: Prepared, plan: RewritePlan, failures: list[WriteFailur
                check: bool) -> int:
     if failures:
         return EXIT_FAILED
-    remaining = plan.remaining or prepared.given.hidden_extensions
+    remaining = plan.remaining or plan.withheld or prepared.given.hidden_extensions
     return EXIT_REMAINING if remaining or (check and plan.changes) else 0

@@ -9,7 +9,7 @@ control plane is never stripped while an extension it still serves stays in a re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from migrate import rules
@@ -72,6 +72,7 @@ class RewritePlan:
     reprioritised: tuple[Reordered, ...] = ()  # earlier-migrated plugins given a new priority
     reported_entries: frozenset[Location] = field(default=frozenset())  # patch entries reported
     retargeted_files: tuple[tuple[str, ...], ...] = ()  # the files each retargeted entry edits
+    withheld: tuple[str, ...] = ()  # files left as they are although they needed edits (safety)
 
 
 @dataclass
@@ -98,9 +99,9 @@ def plan_rewrite(given: RewriteInput) -> RewritePlan:
                        for path in texts
                        if path in given.withheld and texts[path] != given.sources[path].text})
         if not failed:
-            attempt.findings.extend(given.withheld[p] for p in sorted(refused)
-                                    if p in given.withheld)
-            return _plan(given, attempt, texts)
+            held = sorted(p for p in refused if p in given.withheld)
+            attempt.findings.extend(given.withheld[p] for p in held)
+            return replace(_plan(given, attempt, texts), withheld=tuple(held))
         refused.update(failed)
 
 

@@ -225,6 +225,19 @@ def test_a_read_only_file_is_refused(tmp_path: Path, mode: int) -> None:
     assert rewritten(other)
 
 
+def test_a_read_only_control_plane_is_left_and_the_run_says_it_is_not_done(
+    tmp_path: Path
+) -> None:
+    repo = _repository(tmp_path)
+    (repo / "ext.yaml").write_text(extension())
+    (repo / "smcp.yaml").write_text(CONTROL_PLANE)
+    (repo / "smcp.yaml").chmod(0o444)
+    outcome = sme_migrate("rewrite", str(repo))
+    assert outcome.exit_code == 1
+    assert finding_lines(outcome.stderr, "SME062") and finding_lines(outcome.stderr, "SME011")
+    assert (repo / "smcp.yaml").read_text() == CONTROL_PLANE and rewritten(repo / "ext.yaml")
+
+
 def test_a_read_only_file_the_rewrite_need_not_change_is_not_reported(tmp_path: Path) -> None:
     repo = _repository(tmp_path)
     (repo / "ext.yaml").write_text(extension())
