@@ -101,7 +101,7 @@ def _changed(change: FileChange, target: Path) -> str | None:
         return f"it now leads to {target}, not {change.target}; run the rewrite again"
     unsafe = safety.unsafe(str(target), target.stat())
     if unsafe is not None:
-        return unsafe.message.removeprefix(f"{target} ")
+        return unsafe.message
     if target.read_bytes() != change.before:
         return "it changed while the rewrite ran; run it again"
     return None
