@@ -3,7 +3,10 @@
 Module rules (MOD…) need a registry and are tested in tests/modules.
 """
 
+import os
 import re
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,8 @@ from tests.support.resources import resources
 
 FIXTURES = Path(__file__).resolve().parent.parent / "testdata" / "rules"
 NOT_FROM_INPUT = {"SME020": "guards the conversion itself; see test_equivalence_violation"}
-REWRITE_RULES = ("SME022", "SME025", "SME026")  # raised by `rewrite`, which --check runs dry
+# raised by `rewrite`, which --check runs dry
+REWRITE_RULES = ("SME022", "SME025", "SME026", "SME060", "SME061", "SME062")
 MIGRATION_RULES = sorted(rule for rule in rules.catalogue() if rule.startswith("SME"))
 FILE_RULES = sorted(set(MIGRATION_RULES) - set(NOT_FROM_INPUT) - set(REWRITE_RULES))
 
@@ -40,14 +44,36 @@ def test_fixture_triggers_its_rule(rule: str) -> None:
                for f in found)
 
 
+def _hard_linked(fixture: Path) -> None:
+    os.link(fixture / "extension.yaml", fixture.parent / "elsewhere.yaml")
+
+
+def _read_only(fixture: Path) -> None:
+    (fixture / "extension.yaml").chmod(0o444)
+
+
+PREPARED: dict[str, Callable[[Path], None]] = {"SME061": _hard_linked, "SME062": _read_only}
+
+
+def _fixture(rule: str, tmp_path: Path) -> Path:
+    """The fixture itself, or a copy with what git cannot store (hard links, modes) added."""
+    if rule not in PREPARED:
+        return FIXTURES / rule
+    copy = tmp_path / rule
+    shutil.copytree(FIXTURES / rule, copy, symlinks=True)
+    PREPARED[rule](copy)
+    return copy
+
+
 @pytest.mark.parametrize("rule", REWRITE_RULES)
-def test_rewrite_fixture_triggers_its_rule(rule: str) -> None:
-    before = {p: p.read_bytes() for p in (FIXTURES / rule).iterdir()}
-    outcome = sme_migrate("rewrite", "--check", str(FIXTURES / rule))
+def test_rewrite_fixture_triggers_its_rule(rule: str, tmp_path: Path) -> None:
+    fixture = _fixture(rule, tmp_path)
+    before = {p: p.read_bytes() for p in fixture.iterdir()}
+    outcome = sme_migrate("rewrite", "--check", str(fixture))
     severity = rules.get(rule).severity.label
     assert re.search(rf"\b{severity}\s+{rule}\b", outcome.stderr), outcome.stderr
-    assert str(FIXTURES / rule) in outcome.stderr
-    assert {p: p.read_bytes() for p in (FIXTURES / rule).iterdir()} == before
+    assert str(fixture) in outcome.stderr
+    assert {p: p.read_bytes() for p in fixture.iterdir()} == before
 
 
 def test_equivalence_violation_is_reported_for_a_tampered_conversion() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from migrate.model import ScanReport
@@ -10,8 +11,9 @@ from migrate.pipeline.stages import MigrationRun, run_migration, scan_report, su
 from migrate.pipeline.status import ExitCode, failing
 from migrate.rewrite.apply import WriteFailure, read_sources, unified_diff, write_changes
 from migrate.rewrite.findings import report_findings
-from migrate.rewrite.inputs import files_to_read, hidden_extensions
+from migrate.rewrite.inputs import files_to_read, hidden_extensions, withheld_files
 from migrate.rewrite.plan import RewriteInput, RewritePlan, plan_rewrite
+from migrate.rewrite.tally import as_written
 from migrate.semantics.outcome import Conversion, Migration
 
 
@@ -52,12 +54,14 @@ class RewriteResult:
 
 def rewrite(request: RewriteRequest) -> RewriteResult:
     run = run_migration(request.inputs)
-    given, unreadable = _rewrite_input(run)
+    given, unreadable = _rewrite_input(run, request.inputs.paths)
     plan = plan_rewrite(given)
     diff = "".join(unified_diff(change) for change in plan.changes) if request.diff else ""
     failures = list(unreadable)
     if request.writes:
-        failures += write_changes(plan.changes, request.pause_after_write)
+        written = write_changes(plan.changes, request.pause_after_write)
+        failures += written.failures
+        plan = as_written(plan, written.paths)  # the report claims only what was written
     findings = report_findings(run.migration.findings, plan)
     kept, hidden = suppressed(request.inputs, run.loaded, findings)
     report = scan_report(run, kept, hidden, converted=len(plan.replaced))
@@ -66,7 +70,8 @@ def rewrite(request: RewriteRequest) -> RewriteResult:
                          run.migration)
 
 
-def _rewrite_input(run: MigrationRun) -> tuple[RewriteInput, list[WriteFailure]]:
+def _rewrite_input(run: MigrationRun, named: Sequence[str]
+                   ) -> tuple[RewriteInput, list[WriteFailure]]:
     loaded, migration = run.loaded, run.migration
     paths = files_to_read(migration, loaded.inventory, loaded.kustomizations)
     sources, unreadable = read_sources(paths)
@@ -77,6 +82,7 @@ def _rewrite_input(run: MigrationRun) -> tuple[RewriteInput, list[WriteFailure]]
         kustomizations=loaded.kustomizations,
         hidden_extensions=tuple(hidden_extensions(loaded.inventory)),
         control_plane_namespace=run.options.control_plane_namespace,
+        withheld=withheld_files(sources, named),
     )
     return given, unreadable
 

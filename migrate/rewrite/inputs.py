@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from migrate.inventory.patches import entries
-from migrate.model import Inventory, Location, Resource
+from migrate.model import Finding, Inventory, Location, Resource
+from migrate.rewrite import safety
 from migrate.rules import RuleId
 from migrate.semantics.outcome import Migration
 
@@ -25,6 +26,14 @@ def files_to_read(migration: Migration, inventory: Inventory,
     paths = [r.location.path for r in resources if r.location is not None]
     return paths + sorted({p for k in kustomizations for e in entries(k) if (p := e.file())
                            and os.path.isfile(p)})
+
+
+def withheld_files(paths: Iterable[str], named: Sequence[str]) -> dict[str, Finding]:
+    """The files the rewrite must not replace (outside the named paths, hard links, read-only),
+    each with the finding that says why."""
+    roots = safety.named_roots(named)
+    found = {path: safety.withheld(path, roots) for path in paths}
+    return {path: finding for path, finding in found.items() if finding is not None}
 
 
 def hidden_extensions(inventory: Inventory) -> Iterator[Location]:

@@ -9,7 +9,7 @@ control plane is never stripped while an extension it still serves stays in a re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from migrate import rules
@@ -49,6 +49,7 @@ class RewriteInput:
     kustomizations: tuple[Resource, ...] = ()
     hidden_extensions: tuple[Location, ...] = ()  # unparsable files that mention an extension
     control_plane_namespace: str = "istio-system"
+    withheld: Mapping[str, Finding] = field(default_factory=dict)  # files never to replace
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class FileChange:
     before: bytes
     after: bytes
     needs_the_others: bool = False  # strips a control plane: write only after all the others
+    target: str = ""  # the real path to write, when `path` is a symlink
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class RewritePlan:
     retargeted: int  # kustomize patch entries now aimed at WasmPlugins
     reprioritised: tuple[Reordered, ...] = ()  # earlier-migrated plugins given a new priority
     reported_entries: frozenset[Location] = field(default=frozenset())  # patch entries reported
+    retargeted_files: tuple[tuple[str, ...], ...] = ()  # the files each retargeted entry edits
+    withheld: tuple[str, ...] = ()  # files left as they are although they needed edits (safety)
 
 
 @dataclass
@@ -79,18 +83,25 @@ class _Attempt:
     findings: list[Finding] = field(default_factory=list)
     replaced: list[Extension] = field(default_factory=list)
     stripped: list[ControlPlane] = field(default_factory=list)
-    retargeted: int = 0
+    retargeted: list[tuple[str, ...]] = field(default_factory=list)
     reported: set[Location] = field(default_factory=set)
     reprioritised: list[Reordered] = field(default_factory=list)
 
 
 def plan_rewrite(given: RewriteInput) -> RewritePlan:
+    """A file that would be edited but is withheld (`safety`) is refused like one whose edits
+    fail; its objects then get no finding of their own, the file's finding says it all."""
     refused: dict[str, str] = {}
     while True:
         attempt = _attempt(given, refused)
         texts, failed = _combined(attempt.units, given.sources)
+        failed.update({path: f"{path} is left as it is (see {given.withheld[path].rule})"
+                       for path in texts
+                       if path in given.withheld and texts[path] != given.sources[path].text})
         if not failed:
-            return _plan(given, attempt, texts)
+            held = sorted(p for p in refused if p in given.withheld)
+            attempt.findings.extend(given.withheld[p] for p in held)
+            return replace(_plan(given, attempt, texts), withheld=tuple(held))
         refused.update(failed)
 
 
@@ -114,10 +125,10 @@ def _guarded(resource: Resource, make: Callable[[], Unit | Finding]) -> Unit | F
 
 
 def _source(given: RewriteInput, refused: Mapping[str, str], resource: Resource
-            ) -> SourceFile | Finding:
+            ) -> SourceFile | Finding | None:
     path = resource.location.path if resource.location else ""
     if path in refused:
-        return refusal(resource, refused[path])
+        return None if path in given.withheld else refusal(resource, refused[path])
     source = given.sources.get(path)
     return source if source is not None else refusal(resource, "the file could not be read")
 
@@ -173,7 +184,7 @@ def _control_planes(given: RewriteInput, remaining: Sequence[Extension],
         if isinstance(outcome, Unit):
             attempt.units.append(outcome)
             attempt.stripped.append(plane)
-        else:
+        elif outcome is not None:
             attempt.findings.append(outcome)
 
 
@@ -184,15 +195,16 @@ def _reprioritise(given: RewriteInput, refused: Mapping[str, str], attempt: _Att
         if isinstance(outcome, Unit):
             attempt.units.append(outcome)
             attempt.reprioritised.append(reordered)
-        else:
+        elif outcome is not None:
             attempt.findings.append(outcome)
 
 
 def _unit_for(given: RewriteInput, refused: Mapping[str, str], resource: Resource,
-              make: Callable[[SourceFile], Unit | Finding]) -> Unit | Finding:
-    """The unit `make` builds from the resource's file, or why there is none."""
+              make: Callable[[SourceFile], Unit | Finding]) -> Unit | Finding | None:
+    """The unit `make` builds from the resource's file, or why there is none (None: the file's
+    own finding says why)."""
     source = _source(given, refused, resource)
-    if isinstance(source, Finding):
+    if source is None or isinstance(source, Finding):
         return source
     return _guarded(resource, lambda: make(source))
 
@@ -211,7 +223,7 @@ def _kustomizations(given: RewriteInput, refused: Mapping[str, str], attempt: _A
                        if p in refused]
             if outcome.unit is not None and not blocked:
                 attempt.units.append(outcome.unit)
-                attempt.retargeted += 1
+                attempt.retargeted.append(tuple(outcome.unit.paths))
                 attempt.findings.append(outcome.finding)
             else:
                 attempt.findings.append(_blocked(outcome.finding, blocked))
@@ -258,7 +270,7 @@ def _combined(units: Iterable[Unit], sources: Mapping[str, SourceFile]
 def _plan(given: RewriteInput, attempt: _Attempt, texts: Mapping[str, str]) -> RewritePlan:
     stripped_paths = {p.resource.location.path for p in attempt.stripped if p.resource.location}
     changes = [FileChange(path, given.sources[path].data, given.sources[path].encode(text),
-                          path in stripped_paths)
+                          path in stripped_paths, given.sources[path].target)
                for path, text in sorted(texts.items(), key=lambda i: (i[0] in stripped_paths,
                                                                       i[0]))]
     replaced_ids = {id(e) for e in attempt.replaced}
@@ -269,7 +281,8 @@ def _plan(given: RewriteInput, attempt: _Attempt, texts: Mapping[str, str]) -> R
         remaining=tuple(c.extension for c in given.migration.conversions
                         if id(c.extension) not in replaced_ids),
         stripped=tuple(attempt.stripped),
-        retargeted=attempt.retargeted,
+        retargeted=len(attempt.retargeted),
+        retargeted_files=tuple(attempt.retargeted),
         reported_entries=frozenset(attempt.reported),
         reprioritised=tuple(attempt.reprioritised),
     )

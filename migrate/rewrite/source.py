@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import functools
 from dataclasses import dataclass
 from typing import Any
@@ -11,15 +12,18 @@ from migrate.rewrite.yamledit.style import Measures, measure
 from migrate.rewrite.yamledit.verify import document_values
 from migrate.sources.documents import UTF8_BOM, decode
 
+_UTF16 = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
 
 @dataclass(frozen=True)
 class SourceFile:
     path: str
     data: bytes
+    target: str = ""  # the real path the bytes were read from, when `path` is a symlink
 
     @functools.cached_property
     def text(self) -> str:
-        """The decoded text; raises Unparsable (UTF-16, binary, not UTF-8)."""
+        """The decoded text; raises Unparsable (binary, neither UTF-8 nor UTF-16 with a BOM)."""
         return decode(self.data)
 
     @functools.cached_property
@@ -37,6 +41,22 @@ class SourceFile:
         return document_values(self.text)
 
     def encode(self, text: str) -> bytes:
-        """New text as bytes, with the BOM the file had."""
-        bom = UTF8_BOM if self.data.startswith(UTF8_BOM) else b""
-        return bom + text.encode("utf-8")
+        """New text as bytes in the file's own encoding, with the BOM it had."""
+        return encode_like(self.data, text)
+
+
+def encode_like(data: bytes, text: str) -> bytes:
+    """`text` encoded as `data` is: UTF-16 (either byte order) keeps its BOM and byte order."""
+    for bom, codec in _UTF16:
+        if data.startswith(bom):
+            return bom + text.encode(codec)
+    bom = UTF8_BOM if data.startswith(UTF8_BOM) else b""
+    return bom + text.encode("utf-8")
+
+
+def text_of(data: bytes) -> str:
+    """The characters of a file's bytes as they are (BOM included), for showing a diff."""
+    for bom, codec in _UTF16:
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec)
+    return data.decode("utf-8")

@@ -49,7 +49,7 @@ def read_paths(
     for path in paths:
         if path != STDIN_ARGUMENT and not os.path.lexists(path):
             raise FileNotFoundError(errno.ENOENT, "no such file or directory", path)
-    walked = _walk_all([path for path in paths if path != STDIN_ARGUMENT])
+    walked = _once_each(_walk_all([path for path in paths if path != STDIN_ARGUMENT]))
     explicit = frozenset(path for path in paths if path != STDIN_ARGUMENT)
     sniffed = sniff_all(walked.files, explicit, progress=progress)
     if STDIN_ARGUMENT in paths:
@@ -84,6 +84,20 @@ def _walk_all(roots: Sequence[str]) -> Walked:
         files.update(walked.files)
         unreadable.extend(walked.unreadable)
     return Walked(tuple(sorted(files)), tuple(unreadable))
+
+
+def _once_each(walked: Walked) -> Walked:
+    """A file symlink to another listed file is one file, read (and rewritten) once: the file
+    itself is kept, or the first link when only links lead to it."""
+    if not any(os.path.islink(path) for path in walked.files):
+        return walked
+    kept: dict[str, str] = {}
+    for path in walked.files:
+        real = os.path.realpath(path)
+        if real not in kept or (os.path.islink(kept[real]) and not os.path.islink(path)):
+            kept[real] = path
+    chosen = set(kept.values())
+    return dataclasses.replace(walked, files=tuple(p for p in walked.files if p in chosen))
 
 
 def _scan_of(walked: Walked, sniffed: list[Sniffed], with_stdin: bool) -> SourceScan:

@@ -58,7 +58,7 @@ def test_a_failed_write_does_not_stop_the_others(tmp_path: Path) -> None:
         FileChange(str(gone), b"old\n", b"new\n"),
         FileChange(str(changed), b"old\n", b"new\n"),
         FileChange(str(fine), b"old\n", b"new\n"),
-    ])
+    ]).failures
     assert [f.path for f in failures] == [str(gone), str(changed)]
     assert "changed while the rewrite ran" in failures[1].reason
     assert changed.read_text() == "edited by someone else\n"
@@ -80,7 +80,7 @@ def test_a_symlink_stays_a_symlink(tmp_path: Path) -> None:
     target = tmp_path / "real" / "extension.yaml"
     target.write_text(EXTENSION)
     (tmp_path / "link.yaml").symlink_to(target)
-    sme_migrate("rewrite", str(tmp_path / "link.yaml"))
+    assert sme_migrate("rewrite", str(tmp_path)).exit_code == 0  # the link and its target
     assert (tmp_path / "link.yaml").is_symlink()
     assert "WasmPlugin" in target.read_text()
 
@@ -100,7 +100,8 @@ def test_an_existing_plugin_of_the_same_name_is_never_duplicated(tmp_path: Path)
 def test_a_control_plane_is_not_stripped_when_another_write_failed(tmp_path: Path) -> None:
     smcp, gone = tmp_path / "smcp.yaml", tmp_path / "gone.yaml"
     smcp.write_text("old\n")
-    failures = write_changes([FileChange(str(gone), b"old\n", b"new\n"),
-                              FileChange(str(smcp), b"old\n", b"new\n", needs_the_others=True)])
+    written = write_changes([FileChange(str(gone), b"old\n", b"new\n"),
+                             FileChange(str(smcp), b"old\n", b"new\n", needs_the_others=True)])
+    failures = written.failures
     assert [f.path for f in failures] == [str(gone), str(smcp)]
     assert smcp.read_text() == "old\n"

@@ -92,14 +92,23 @@ def test_large_rendered_bundle_is_listed_as_workloads_and_read_on_demand(tree: T
 
 def test_symlinked_file_is_read_through(tree: Tree) -> None:
     root = tree({"real/ext.yaml": extension_yaml("target")})
+    (root / "in").mkdir()
+    (root / "in/link.yaml").symlink_to("../real/ext.yaml")
+
+    scan = read_paths([str(root / "in")])
+
+    assert [r.location.path for r in scan.resources if r.location] == [str(root / "in/link.yaml")]
+
+
+def test_a_file_and_a_symlink_to_it_are_read_once(tree: Tree) -> None:
+    root = tree({"real/ext.yaml": extension_yaml("target")})
     (root / "link.yaml").symlink_to("real/ext.yaml")
+    (root / "other.yaml").symlink_to("real/ext.yaml")
 
-    scan = read_paths([str(root)])
+    scan = read_paths([str(root), str(root / "link.yaml")])
 
-    assert [r.location.path for r in scan.resources if r.location] == [
-        str(root / "link.yaml"),
-        str(root / "real/ext.yaml"),
-    ]
+    assert [r.location.path for r in scan.resources if r.location] == [str(root / "real/ext.yaml")]
+    assert scan.files_scanned == 1
 
 
 def test_symlink_loop_and_broken_link_are_findings(tree: Tree) -> None:
