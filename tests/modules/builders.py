@@ -87,3 +87,18 @@ def maistra_layer(wasm: bytes, module: str = "extension.wasm") -> bytes:
 
 def compat_layer(wasm: bytes, name: str = "plugin.wasm") -> bytes:
     return gzip_tar([(name, wasm)])
+
+
+@functools.cache
+def padded_module(name: str, functions: int) -> bytes:
+    """testdata/modules/wat/<name>.wat plus `functions` unused functions of about 600 bytes
+    each: a module as costly to compile as a big SDK build (4,000 make about 2.5 MB)."""
+    group = "(local.set 0 (i32.mul (i32.add (local.get 0) (i32.const {})) (local.get 1)))"
+    body = " ".join(group.format(k) for k in range(60))
+    padding = "\n".join(
+        f"(func $pad{i} (param i32 i32) (result i32) {body} (local.get 0))"
+        for i in range(functions)
+    )
+    text = (TESTDATA / "wat" / f"{name}.wat").read_text().rstrip()
+    assert text.endswith(")")
+    return bytes(wasmtime.wat2wasm(f"{text[:-1]}\n{padding})"))
