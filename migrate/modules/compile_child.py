@@ -3,7 +3,6 @@ stdout; argv[1] is the address space (bytes) compiling may add to what the child
 
 from __future__ import annotations
 
-import resource
 import sys
 
 import wasmtime
@@ -27,7 +26,9 @@ def _mapped_bytes() -> int:
 
 def _limit_address_space(extra: int) -> None:
     mapped = _mapped_bytes()
-    if mapped:
+    if mapped:  # Linux: /proc and the resource module are there
+        import resource
+
         resource.setrlimit(resource.RLIMIT_AS, (mapped + extra, mapped + extra))
 
 

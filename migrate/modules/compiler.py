@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import wasmtime
 
@@ -68,11 +69,18 @@ def compile_module(wasm: bytes, limits: CompileLimits = CompileLimits()) -> Comp
     return Compiled(target, wasmtime.Module.deserialize(target, artefact))
 
 
+def _child_environment() -> dict[str, str]:
+    """Ours, plus the folder this package is imported from (a checkout need not be installed)."""
+    package_root = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, **CHILD_ENVIRONMENT, "PYTHONPATH": path}
+
+
 def _compile_in_child(wasm: bytes, limits: CompileLimits) -> bytes:
     command = [sys.executable, "-m", CHILD, str(limits.memory_bytes)]
     try:
         done = subprocess.run(command, input=wasm, capture_output=True, timeout=limits.seconds,
-                              check=False, env={**os.environ, **CHILD_ENVIRONMENT})
+                              check=False, env=_child_environment())
     except subprocess.TimeoutExpired:
         raise CompileRefused(f"compiling it takes longer than {limits.seconds:g}s") from None
     if done.returncode == 0:
