@@ -11,6 +11,7 @@ import yaml
 from migrate.modules import media
 from tests.modules.builders import (
     compat_layer,
+    gzip_bomb,
     gzip_tar,
     gzip_tar_entries,
     maistra_layer,
@@ -130,7 +131,7 @@ def test_a_linked_module_blocks_the_conversion(
 def test_a_gzip_bomb_blocks_the_conversion(
     registry: Registry, good_image: str, tmp_path: Path
 ) -> None:
-    bomb = gzip_tar([(f"zeros/{i}", bytes(media.MIB)) for i in range(260)])  # 260 MiB inflated
+    bomb = gzip_bomb(260)  # MiB inflated, over the 256 MiB limit
     assert len(bomb) < 1_000_000
     pushed = push(registry, "fail/bomb", "1.0", [(media.OCI_LAYER_GZIP, bomb)])
     # inflating up to the 256 MiB limit takes seconds: one run

@@ -40,6 +40,15 @@ def gzip_tar(files: Sequence[tuple[str, bytes]]) -> bytes:
     return gzip.compress(tar_of([_regular(name, data) for name, data in files]), mtime=0)
 
 
+def gzip_bomb(inflated_mib: int) -> bytes:
+    """A gzip tar that inflates to `inflated_mib` MiB of zeros: one compressed member (a tar
+    entry of 1 MiB) repeated, then the end-of-archive blocks; cheap to build."""
+    info = tarfile.TarInfo("zeros")
+    info.size = 1024 * 1024
+    member = gzip.compress(info.tobuf(format=tarfile.GNU_FORMAT) + bytes(info.size), mtime=0)
+    return member * inflated_mib + gzip.compress(bytes(1024), mtime=0)
+
+
 def gzip_tar_entries(entries: Sequence[tuple[tarfile.TarInfo, bytes | None]]) -> bytes:
     return gzip.compress(tar_of(entries), mtime=0)
 
