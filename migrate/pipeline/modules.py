@@ -41,6 +41,7 @@ def check_images(inventory: Inventory, options: ModuleOptions) -> dict[str, Modu
 
 
 MAX_REASONS = 2
+MAISTRA_FORMAT_RULE = "MOD006"
 
 
 def fed_options(options: Options, reports: Mapping[str, ModuleReport], pin: bool) -> Options:
@@ -67,17 +68,26 @@ def pinnable_digest(report: ModuleReport) -> str | None:
 
 
 def failure_reason(report: ModuleReport) -> str | None:
-    """Why the image failed its check (an error finding), in a sentence; None when it passed."""
+    """Why the image failed its check (its error findings), in a sentence; None: it passed."""
     errors = [f for f in report.findings if f.severity is Severity.ERROR]
-    if not errors:
-        return None
-    if report.format == ImageFormat.MAISTRA.value:
-        return (f"{report.reference} is a Maistra-format image, which Istio cannot load (nor "
-                f"pin); repackage it with `{repackage_command(report.reference)}` (or any "
-                "repository you can push to) and set spec.image to the copy")
+    maistra = report.format == ImageFormat.MAISTRA.value
+    others = [f for f in errors if not (maistra and f.rule == MAISTRA_FORMAT_RULE)]
+    parts = [_repackage_advice(report.reference)] if maistra and errors else []
+    if others:
+        parts.append(f"the module check of {report.reference} failed: {_listed(others, report)}")
+    return "; and ".join(parts) or None
+
+
+def _repackage_advice(reference: str) -> str:
+    return (f"{reference} is a Maistra-format image, which Istio cannot load (nor pin); "
+            f"repackage it with `{repackage_command(reference)}` (or any repository you can "
+            "push to) and set spec.image to the copy")
+
+
+def _listed(errors: Sequence[Finding], report: ModuleReport) -> str:
     shown = [f"{f.rule} {_unprefixed(f.message, report.reference)}" for f in errors]
     more = f"; and {len(shown) - MAX_REASONS} more" if len(shown) > MAX_REASONS else ""
-    return f"the module check of {report.reference} failed: {'; '.join(shown[:MAX_REASONS])}{more}"
+    return "; ".join(shown[:MAX_REASONS]) + more
 
 
 def repackage_command(reference: str) -> str:
