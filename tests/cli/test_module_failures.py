@@ -2,6 +2,7 @@
 (exit 1), `rewrite` leaves the ServiceMeshExtension in place, nothing is pinned. Real registry,
 real modules; each image is broken the way users meet it."""
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,7 +81,8 @@ def assert_not_converted(registry: Registry, tmp_path: Path, broken: str, good: 
         outcome = sme_migrate("convert", str(path), mode, *flags(registry, tmp_path))
         assert outcome.exit_code == 1, outcome.stderr
         assert converted_names(outcome) == [GOOD]
-        assert "error    SME065" in outcome.stderr and module_rule in outcome.stderr
+        assert re.search(r"\berror\s+SME065\b", outcome.stderr), outcome.stderr
+        assert re.search(rf"\berror\s+{module_rule}\b", outcome.stderr), outcome.stderr
     return outcome
 
 
