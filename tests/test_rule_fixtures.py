@@ -23,6 +23,8 @@ FIXTURES = Path(__file__).resolve().parent.parent / "testdata" / "rules"
 NOT_FROM_INPUT = {"SME020": "guards the conversion itself; see test_equivalence_violation"}
 # raised by `rewrite`, which --check runs dry
 REWRITE_RULES = ("SME022", "SME025", "SME026", "SME060", "SME061", "SME062")
+# rules raised from what the module check finds: the fixture is scanned with these flags
+MODULE_CHECK_FLAGS = {"SME065": ("--check-modules", "--insecure-registry", "127.0.0.1:9")}
 MIGRATION_RULES = sorted(rule for rule in rules.catalogue() if rule.startswith("SME"))
 FILE_RULES = sorted(set(MIGRATION_RULES) - set(NOT_FROM_INPUT) - set(REWRITE_RULES))
 
@@ -34,7 +36,9 @@ def test_every_migration_rule_has_a_fixture_directory() -> None:
 
 @pytest.mark.parametrize("rule", FILE_RULES)
 def test_fixture_triggers_its_rule(rule: str) -> None:
-    outcome = sme_migrate("scan", str(FIXTURES / rule), "--format", "json", "--fail-on", "never")
+    flags = MODULE_CHECK_FLAGS.get(rule, ())
+    outcome = sme_migrate("scan", str(FIXTURES / rule), *flags, "--format", "json",
+                          "--fail-on", "never")
     assert outcome.exit_code == 0, outcome.stderr
     found = [f for f in outcome.json()["findings"] if f["rule"] == rule]
     assert found, f"{rule} not reported for its fixture"

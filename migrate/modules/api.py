@@ -140,9 +140,10 @@ class _SmokeInput:
         known = configs is not None and ref in configs
         return cls(configs.get(ref) if configs else None, (root_ids or {}).get(ref, ""), known)
 
-    def run(self, wasm: bytes, limits: SmokeLimits) -> tuple[Finding, ...]:
+    def run(self, wasm: bytes, limits: SmokeLimits, check: WasmCheck) -> tuple[Finding, ...]:
         configuration = plugin_config_bytes(self.config)
-        return smoke_test(wasm, configuration, self.root_id, limits, self.known).findings
+        return smoke_test(wasm, configuration, self.root_id, limits, self.known,
+                          check.compiled).findings
 
 
 def _parse(ref: str) -> ImageReference | ModuleError:
@@ -202,10 +203,11 @@ def _report(
     options: ModuleOptions,
     smoke: _SmokeInput,
 ) -> ModuleReport:
-    check = check_wasm(contents.wasm) if contents.wasm is not None else None
+    limits = options.smoke_limits
+    check = check_wasm(contents.wasm, limits.compile) if contents.wasm is not None else None
     findings = (*contents.findings, *(check.findings if check else ()))
     if check is not None and contents.wasm is not None and options.smoke_test and check.loadable:
-        findings += smoke.run(contents.wasm, options.smoke_limits)
+        findings += smoke.run(contents.wasm, limits, check)
     maistra = contents.maistra
     return ModuleReport(
         reference=ref,

@@ -18,6 +18,7 @@ VM_CONFIGURATION, PLUGIN_CONFIGURATION = 6, 7
 _LOG_LEVELS = ("trace", "debug", "info", "warn", "error", "critical")
 _COMPLAINT_LEVELS = frozenset({"warn", "error", "critical"})
 _MAX_LOG_LINES = 200
+INSTANTIATE, CONFIGURE = "instantiation", "proxy_on_configure"
 
 
 class PluginExit(Exception):
@@ -32,6 +33,8 @@ class Guest:
         self.root_id = root_id
         self.log: list[str] = []
         self.exit_code: int | None = None
+        self.stage = INSTANTIATE  # the start-up step running (the host moves it along)
+        self.read_root_id = False  # it asked for its root id: an unknown one may explain a failure
         self._metric_ids = itertools.count(1)
 
     def buffer(self, buffer_type: int) -> bytes | None:
@@ -41,6 +44,7 @@ class Guest:
 
     def property(self, path: str) -> bytes | None:
         if path in ("plugin_root_id", "plugin_name"):
+            self.read_root_id = True
             return self.root_id.encode()
         return b"" if path == "plugin_vm_id" else None
 

@@ -1,6 +1,7 @@
 """A minimal proxy-wasm host on wasmtime, to smoke-test a plugin with its migrated
 configuration: instantiate it, then call proxy_on_context_create, proxy_on_vm_start and
-proxy_on_configure as Envoy does, under fuel, memory and wall-clock limits."""
+proxy_on_configure as Envoy does, under fuel, memory and wall-clock limits (compiling it
+under the compiler's own limits, see migrate.modules.compiler)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ import wasmtime
 from migrate import rules
 from migrate.model import Finding, Severity
 from migrate.modules import abi, media
-from migrate.modules.guest import Guest, define_host_functions
+from migrate.modules.compiler import Compiled, CompileLimits, CompileRefused, compile_module
+from migrate.modules.guest import CONFIGURE, Guest, define_host_functions
 
 ROOT_CONTEXT_ID = 1
 
@@ -26,7 +28,8 @@ ROOT_CONTEXT_ID = 1
 class SmokeLimits:
     fuel: int = 1_000_000_000  # wasm instructions, roughly; about a second of work
     memory_bytes: int = 256 * media.MIB
-    wall_clock_seconds: float = 5.0
+    wall_clock_seconds: float = 5.0  # running it; compiling has its own bound:
+    compile: CompileLimits = dataclasses.field(default_factory=CompileLimits)
 
 
 @dataclass(frozen=True)
@@ -52,49 +55,59 @@ def smoke_test(
     root_id: str = "",
     limits: SmokeLimits = SmokeLimits(),
     configuration_known: bool = True,
+    compiled: Compiled | None = None,
 ) -> SmokeResult:
     """Run the plugin's start-up with this configuration; report rejection, trap or runaway.
 
-    `configuration_known=False` (we were not told the plugin's configuration) makes every
-    finding a warning: the plugin may simply need a configuration we do not have.
+    `compiled` is `wasm` as the static check compiled it (else it is compiled here, within
+    `limits.compile`). `configuration_known=False` (we were not told the plugin's
+    configuration) makes a failure in proxy_on_configure a warning, and one after the plugin
+    read a root id we were not given: the plugin may simply need what we do not have. Any
+    other failure does not depend on them (proxy_on_vm_start sees no pluginConfig): the
+    plugin would fail to start in every proxy, so it stays an error.
     """
-    engine = _limited_engine()
     guest = Guest(configuration, root_id)
     try:
-        module = wasmtime.Module(engine, wasm)
+        compiled = compiled or compile_module(wasm, limits.compile)
+    except CompileRefused as exc:
+        return SmokeResult((rules.finding("MOD030", f"the plugin was not started: {exc}"),), ())
     except wasmtime.WasmtimeError as exc:
         return SmokeResult((_failure(exc, guest, 0.0, limits),), ())
-    # the clock starts after compiling: an epoch tick before the store exists would be lost
-    timer = threading.Timer(limits.wall_clock_seconds, engine.increment_epoch)
-    timer.start()
-    started = time.monotonic()
-    try:
-        _run(engine, module, guest, limits)
-        findings: tuple[Finding, ...] = ()
-    except _Rejected as exc:
-        findings = (rules.finding("MOD018", _with_log(str(exc), guest)),)
-    except Exception as exc:  # a trap, an exit, or a host-function failure: all are findings
-        findings = (_failure(exc, guest, time.monotonic() - started, limits),)
-    finally:
-        timer.cancel()
-    if not configuration_known:
-        findings = tuple(_as_guess(f) for f in findings)
+    findings = _timed_run(compiled, guest, limits)
+    if findings and (unknown := _unknown_cause(guest, root_id, configuration_known)):
+        findings = tuple(_as_guess(f, unknown) for f in findings)
     return SmokeResult(findings, tuple(guest.log))
 
 
-def _as_guess(finding: Finding) -> Finding:
+def _unknown_cause(guest: Guest, root_id: str, configuration_known: bool) -> str | None:
+    """What we were not told that may explain the failure; None: it fails in every proxy."""
+    if configuration_known:
+        return None
+    if guest.stage == CONFIGURE:
+        return "no pluginConfig was given: it may need one"
+    if guest.read_root_id and not root_id:
+        return "no root id was given: it may need its own"
+    return None
+
+
+def _timed_run(compiled: Compiled, guest: Guest, limits: SmokeLimits) -> tuple[Finding, ...]:
+    timer = threading.Timer(limits.wall_clock_seconds, compiled.engine.increment_epoch)
+    timer.start()
+    started = time.monotonic()
+    try:
+        _run(compiled.engine, compiled.module, guest, limits)
+        return ()
+    except _Rejected as exc:
+        return (rules.finding("MOD018", _with_log(str(exc), guest)),)
+    except Exception as exc:  # a trap, an exit, or a host-function failure: all are findings
+        return (_failure(exc, guest, time.monotonic() - started, limits),)
+    finally:
+        timer.cancel()
+
+
+def _as_guess(finding: Finding, unknown: str) -> Finding:
     return dataclasses.replace(
-        finding,
-        severity=Severity.WARNING,
-        message=f"{finding.message} (no pluginConfig was given: it may need one)",
-    )
-
-
-def _limited_engine() -> wasmtime.Engine:
-    config = wasmtime.Config()
-    config.consume_fuel = True
-    config.epoch_interruption = True
-    return wasmtime.Engine(config)
+        finding, severity=Severity.WARNING, message=f"{finding.message} ({unknown})")
 
 
 def _run(
@@ -136,15 +149,19 @@ def _define_wasi(
 def _lifecycle(exports: Any, store: wasmtime.Store, guest: Guest) -> None:
     for start in ("_initialize", "_start"):
         if start in exports:
+            guest.stage = start
             exports[start](store)
             break
     if "proxy_on_context_create" in exports:
+        guest.stage = "proxy_on_context_create"
         exports["proxy_on_context_create"](store, ROOT_CONTEXT_ID, 0)
+    guest.stage = "proxy_on_vm_start"
     if "proxy_on_vm_start" in exports and not exports["proxy_on_vm_start"](
         store, ROOT_CONTEXT_ID, 0
     ):
         raise _Rejected("refused to start (proxy_on_vm_start returned false)")
     size = len(guest.configuration)
+    guest.stage = CONFIGURE
     if "proxy_on_configure" in exports and not exports["proxy_on_configure"](
         store, ROOT_CONTEXT_ID, size
     ):
@@ -155,15 +172,16 @@ def _lifecycle(exports: Any, store: wasmtime.Store, guest: Guest) -> None:
 def _failure(exc: Exception, guest: Guest, elapsed: float, limits: SmokeLimits) -> Finding:
     code = getattr(exc, "trap_code", None)
     if code == wasmtime.TrapCode.OUT_OF_FUEL:
-        why = f"ran out of its {limits.fuel:,} fuel units at start-up: it runs away"
+        why = f"ran out of its {limits.fuel:,} fuel units in {guest.stage}: it runs away"
         return rules.finding("MOD020", _with_log(why, guest))
     if code == wasmtime.TrapCode.INTERRUPT:
-        why = f"was stopped after {elapsed:.1f}s of wall-clock time at start-up: it runs away"
+        why = f"was stopped after {elapsed:.1f}s of wall-clock time in {guest.stage}: it runs away"
         return rules.finding("MOD020", _with_log(why, guest))
     if guest.exit_code is not None:
-        why = f"called proc_exit({guest.exit_code}) at start-up (an abort)"
+        why = f"called proc_exit({guest.exit_code}) in {guest.stage} (an abort)"
         return rules.finding("MOD019", _with_log(why, guest))
-    return rules.finding("MOD019", _with_log(f"trapped at start-up: {_first_line(exc)}", guest))
+    why = f"trapped in {guest.stage}: {_first_line(exc)}"
+    return rules.finding("MOD019", _with_log(why, guest))
 
 
 def _with_log(text: str, guest: Guest) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import wasmtime
 
 from migrate import rules
 from migrate.model import Finding, Severity
 from migrate.modules import abi, media
+from migrate.modules.compiler import Compiled, CompileLimits, CompileRefused, compile_module
 
 WASM_MAGIC = b"\0asm"
 
@@ -28,8 +29,9 @@ class FunctionItem:
 @dataclass(frozen=True)
 class WasmCheck:
     abi: str | None  # "0.2.1", ...; None when no marker is exported
-    valid: bool  # the binary is wasm that validates (smoke-testing it makes sense)
+    valid: bool  # the binary is wasm that validates and compiles (smoke-testing makes sense)
     findings: tuple[Finding, ...]
+    compiled: Compiled | None = field(default=None, repr=False, compare=False)  # for the host
 
     @property
     def loadable(self) -> bool:
@@ -42,25 +44,32 @@ def _engine() -> wasmtime.Engine:
     return wasmtime.Engine()
 
 
-def check_wasm(data: bytes) -> WasmCheck:
+def check_wasm(data: bytes, limits: CompileLimits | None = None) -> WasmCheck:
+    """Compiled once, within `limits`; the smoke test runs the same compiled module."""
     problem = _binary_problem(data)
     if problem:
         return WasmCheck(None, False, (problem,))
     try:
-        module = wasmtime.Module(_engine(), data)
+        compiled = compile_module(data, limits or CompileLimits())
+    except CompileRefused as exc:
+        return WasmCheck(None, False, (compile_refused(exc),))
     except wasmtime.WasmtimeError as exc:
         return WasmCheck(None, False, (_invalid(exc),))
-    imports = tuple(_functions(module.imports, imported=True))
-    exports = tuple(_functions(module.exports, imported=False))
+    imports = tuple(_functions(compiled.module.imports, imported=True))
+    exports = tuple(_functions(compiled.module.exports, imported=False))
     version = abi_version(exports)
     if version is None:
-        return WasmCheck(None, True, (_unknown_abi(exports),))
+        return WasmCheck(None, True, (_unknown_abi(exports),), compiled)
     findings = (
         *_allocator_findings(exports),
         *_import_findings(imports, version),
         *_export_findings(exports, version),
     )
-    return WasmCheck(version, True, findings)
+    return WasmCheck(version, True, findings, compiled)
+
+
+def compile_refused(exc: CompileRefused) -> Finding:
+    return rules.finding("MOD030", f"the module was not checked: {exc}")
 
 
 def _binary_problem(data: bytes) -> Finding | None:

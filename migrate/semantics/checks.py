@@ -56,6 +56,13 @@ def config_finding(extension: Extension, config: ConfigOutcome) -> Finding:
                     f"become a pluginConfig object: {config.note}; not converted", "spec.config")
 
 
+def module_failure_finding(extension: Extension, failure: str) -> Finding:
+    return _finding(extension, "SME065", f"not converted: {failure}. A WasmPlugin is written "
+                    "only for a module that passes its check: under FAIL_CLOSE a module that "
+                    "fails to load or to start breaks the workload's traffic",
+                    "spec.image")
+
+
 def blocking_problems(
     extension: Extension,
     effective: Effective,
@@ -67,6 +74,8 @@ def blocking_problems(
     found = _phase_problems(extension, effective)
     if not config.representable:
         found.append(config_finding(extension, config))
+    if failure := options.module_failures.get(extension.image):
+        found.append(module_failure_finding(extension, failure))
     reasons = inactivity_reasons(extension, mesh)
     if reasons and not (options.convert_inactive and extension.image):
         found.append(_finding(extension, "SME016", "not active: "

@@ -84,7 +84,7 @@ def _plan(
         phase=PLUGIN_PHASE_OF[candidate.phase],
         priority=priority,
         match_server=match_server,
-        sha256=ext.container_sha256 or options.module_digests.get(ext.image),
+        sha256=options.module_digests.get(ext.image),  # never status: see the contract
         config=candidate.config,
     )
     return plan, notes

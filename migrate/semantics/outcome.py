@@ -22,7 +22,9 @@ class Options:
     target: MeshVersion = field(default_factory=lambda: MeshVersion.parse(DEFAULT_TARGET))
     convert_inactive: bool = False
     module_defaults: Mapping[str, ModuleDefaults] = field(default_factory=dict)  # by image
-    module_digests: Mapping[str, str] = field(default_factory=dict)  # by image, to pin
+    module_digests: Mapping[str, str] = field(default_factory=dict)  # by image: --pin only
+    # by image: why its module check failed; its extensions are not converted
+    module_failures: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

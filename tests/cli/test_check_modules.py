@@ -9,7 +9,13 @@ import pytest
 import yaml
 
 from migrate.modules import media
-from tests.modules.builders import compat_layer, maistra_layer, wat_module
+from tests.modules.builders import (
+    compat_layer,
+    gzip_tar,
+    maistra_layer,
+    maistra_manifest,
+    wat_module,
+)
 from tests.modules.conftest import needs_registry
 from tests.support.cli import sme_migrate
 from tests.support.crd import wasmplugin_validator
@@ -49,26 +55,37 @@ def write_sme(tmp_path: Path, name: str, image: str, extra: str = "") -> Path:
     return path
 
 
-def test_manifest_yaml_supplies_the_phase_and_the_image_format_is_reported(
+def test_manifest_yaml_supplies_the_phase_of_an_image_istio_can_load(
     registry: Registry, tmp_path: Path
 ) -> None:
     wasm = wat_module("filter_0_2_1")
-    image = push(registry, "maistra/header", "2.0", [(media.OCI_LAYER_GZIP, maistra_layer(wasm))])
+    layer = gzip_tar([("manifest.yaml", maistra_manifest("plugin.wasm")), ("plugin.wasm", wasm)])
+    image = push(registry, "dual/header", "2.0", [(media.OCI_LAYER_GZIP, layer)])
     path = write_sme(tmp_path, "header", image.reference)  # no phase: manifest.yaml says PreAuthZ
     without = sme_migrate("scan", str(path), "--format", "json", "--fail-on", "never").json()
     assert "SME003" in {f["rule"] for f in without["findings"]}
 
-    flags = registry_flags(registry, tmp_path)
-    outcome = sme_migrate("convert", str(path), "--check-modules", *flags)
+    outcome = sme_migrate("convert", str(path), "--check-modules",
+                          *registry_flags(registry, tmp_path))
     (plugin,) = yaml.safe_load_all(outcome.stdout)
     assert (plugin["spec"]["phase"], plugin["spec"]["priority"]) == ("AUTHZ", 100)
-    report = sme_migrate("scan", str(path), "--check-modules", *flags, "--format", "json",
-                         "--fail-on", "never").json()
+
+
+def test_a_maistra_format_image_is_reported_at_each_user_and_not_converted(
+    registry: Registry, tmp_path: Path
+) -> None:
+    wasm = wat_module("filter_0_2_1")
+    image = push(registry, "maistra/header", "2.0", [(media.OCI_LAYER_GZIP, maistra_layer(wasm))])
+    path = write_sme(tmp_path, "header", image.reference)
+    report = sme_migrate("scan", str(path), "--check-modules", *registry_flags(registry, tmp_path),
+                         "--format", "json", "--fail-on", "never").json()
     module_findings = [f for f in report["findings"] if f["rule"].startswith("MOD")]
     assert module_findings, "a Maistra-format image must be reported"
     assert all(f["resource"]["name"] == "header" and f["location"]["line"] == 7
                for f in module_findings)  # at spec.image of the extension that uses it
     assert "plugin.wasm" in json.dumps(module_findings)
+    rules = {f["rule"] for f in report["findings"]}
+    assert "SME065" in rules and "SME003" not in rules  # the phase came from manifest.yaml
 
 
 def test_pin_writes_the_manifest_digest(registry: Registry, tmp_path: Path) -> None:

@@ -40,6 +40,15 @@ def gzip_tar(files: Sequence[tuple[str, bytes]]) -> bytes:
     return gzip.compress(tar_of([_regular(name, data) for name, data in files]), mtime=0)
 
 
+def gzip_bomb(inflated_mib: int) -> bytes:
+    """A gzip tar that inflates to `inflated_mib` MiB of zeros: one compressed member (a tar
+    entry of 1 MiB) repeated, then the end-of-archive blocks; cheap to build."""
+    info = tarfile.TarInfo("zeros")
+    info.size = 1024 * 1024
+    member = gzip.compress(info.tobuf(format=tarfile.GNU_FORMAT) + bytes(info.size), mtime=0)
+    return member * inflated_mib + gzip.compress(bytes(1024), mtime=0)
+
+
 def gzip_tar_entries(entries: Sequence[tuple[tarfile.TarInfo, bytes | None]]) -> bytes:
     return gzip.compress(tar_of(entries), mtime=0)
 
@@ -87,3 +96,18 @@ def maistra_layer(wasm: bytes, module: str = "extension.wasm") -> bytes:
 
 def compat_layer(wasm: bytes, name: str = "plugin.wasm") -> bytes:
     return gzip_tar([(name, wasm)])
+
+
+@functools.cache
+def padded_module(name: str, functions: int) -> bytes:
+    """testdata/modules/wat/<name>.wat plus `functions` unused functions of about 600 bytes
+    each: a module as costly to compile as a big SDK build (4,000 make about 2.5 MB)."""
+    group = "(local.set 0 (i32.mul (i32.add (local.get 0) (i32.const {})) (local.get 1)))"
+    body = " ".join(group.format(k) for k in range(60))
+    padding = "\n".join(
+        f"(func $pad{i} (param i32 i32) (result i32) {body} (local.get 0))"
+        for i in range(functions)
+    )
+    text = (TESTDATA / "wat" / f"{name}.wat").read_text().rstrip()
+    assert text.endswith(")")
+    return bytes(wasmtime.wat2wasm(f"{text[:-1]}\n{padding})"))

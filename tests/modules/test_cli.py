@@ -107,6 +107,16 @@ def test_fail_on_sets_the_threshold_like_scan(tmp_path: Path) -> None:
     assert modules("check", str(warning_only), "--fail-on", "warning").exit_code == 1
 
 
+def test_a_plugin_that_traps_in_vm_start_fails_the_check_without_a_plugin_config(
+    tmp_path: Path,
+) -> None:
+    module = tmp_path / "trap.wasm"
+    module.write_bytes(wat_module("trap_vm_start"))  # fails in every proxy, whatever the config
+    outcome = modules("check", str(module))
+    assert outcome.exit_code == 1
+    assert "MOD019" in outcome.stdout and "proxy_on_vm_start" in outcome.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "complaint"),
     [

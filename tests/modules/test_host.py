@@ -75,6 +75,26 @@ def test_without_a_known_configuration_a_rejection_is_only_a_warning() -> None:
     assert "no pluginConfig was given" in finding.message
 
 
+def test_without_a_known_configuration_a_trap_in_vm_start_is_still_an_error() -> None:
+    result = smoke_test(wat_module("trap_vm_start"), b"", configuration_known=False)
+    (finding,) = result.findings
+    assert (finding.rule, finding.severity) == ("MOD019", Severity.ERROR)
+    assert "in proxy_on_vm_start" in finding.message and "no entropy" in finding.message
+
+
+def test_without_a_known_configuration_a_runaway_vm_start_is_still_an_error() -> None:
+    result = smoke_test(wat_module("endless_vm_start"), b"", "", SmokeLimits(fuel=50_000_000),
+                        configuration_known=False)
+    (finding,) = result.findings
+    assert (finding.rule, finding.severity) == ("MOD020", Severity.ERROR)
+
+
+def test_without_a_root_id_an_abort_after_reading_it_is_only_a_warning() -> None:
+    (finding,) = smoke_test(sdk_module(), b"", configuration_known=False).findings
+    assert (finding.rule, finding.severity) == ("MOD019", Severity.WARNING)
+    assert "no root id was given" in finding.message
+
+
 def test_plugin_config_is_handed_over_as_compact_json_and_absent_as_nothing() -> None:
     assert plugin_config_bytes({"b": [1, 2], "a": "x"}) == b'{"a":"x","b":[1,2]}'
     assert plugin_config_bytes(None) == b""

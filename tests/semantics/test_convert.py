@@ -110,7 +110,7 @@ def test_metadata_is_copied_without_server_fields_and_records_its_source() -> No
     assert set(meta) == {"name", "namespace", "labels", "annotations"}
 
 
-def test_container_digest_is_pinned_never_the_module_hash() -> None:
+def test_nothing_is_pinned_from_the_status_neither_container_digest_nor_module_hash() -> None:
     digest, module_hash = "a" * 64, "b" * 64
     text = (
         HEADER_APPEND
@@ -120,7 +120,23 @@ def test_container_digest_is_pinned_never_the_module_hash() -> None:
   deployment: {{ready: true, containerSha256: "sha256:{digest}", sha256: {module_hash}}}
 """
     )
-    assert only_plugin(run(text))["spec"]["sha256"] == digest
+    assert "sha256" not in only_plugin(run(text))["spec"]
+
+
+IMAGE = "quay.io/maistra-dev/header-append-filter:2.2"
+
+
+def test_only_a_digest_the_module_check_accepted_is_pinned() -> None:
+    plugin = only_plugin(run(HEADER_APPEND, module_digests={IMAGE: "d" * 64}))
+    assert plugin["spec"]["sha256"] == "d" * 64
+
+
+def test_a_failed_module_check_blocks_the_conversion_with_its_reason() -> None:
+    result = run(HEADER_APPEND, module_failures={IMAGE: "the module check failed: MOD004 x"},
+                 module_digests={IMAGE: "d" * 64})
+    assert [c.plugin for c in result.conversions] == [None]
+    (finding,) = [f for f in result.findings if f.rule == "SME065"]
+    assert finding.severity is Severity.ERROR and "MOD004 x" in finding.message
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,38 @@
+"""What the module check hands the conversion: which images block it, and why."""
+
+from migrate import rules
+from migrate.modules.api import ModuleReport
+from migrate.pipeline.modules import failure_reason, fed_options
+from migrate.semantics.outcome import Options
+
+IMAGE = "quay.io/acme/header:2.0"
+DIGEST = "sha256:" + "e" * 64
+
+
+def report(image_format: str, *rule_ids: str) -> ModuleReport:
+    findings = tuple(rules.finding(r, f"{IMAGE}: problem {r}") for r in rule_ids)
+    return ModuleReport(IMAGE, DIGEST, image_format, "0.2.1", None, None, findings)
+
+
+def test_a_passing_image_is_pinned_only_on_request() -> None:
+    passing = {IMAGE: report("oci-compat", "MOD025")}  # a warning does not fail the check
+    assert fed_options(Options(), passing, pin=False).module_digests == {}
+    fed = fed_options(Options(), passing, pin=True)
+    assert (fed.module_digests, fed.module_failures) == ({IMAGE: "e" * 64}, {})
+
+
+def test_a_failing_image_is_never_pinned_and_says_why() -> None:
+    fed = fed_options(Options(), {IMAGE: report("oci-compat", "MOD004", "MOD009")}, pin=True)
+    assert fed.module_digests == {}
+    assert fed.module_failures[IMAGE] == (
+        f"the module check of {IMAGE} failed: MOD004 problem MOD004; MOD009 problem MOD009")
+
+
+def test_a_maistra_image_names_the_repackage_command_and_any_other_failure() -> None:
+    command = f"sme-migrate modules repackage {IMAGE} --to {IMAGE}-istio"
+    only_format = failure_reason(report("maistra", "MOD006"))
+    assert only_format is not None and f"`{command}`" in only_format
+    assert "failed" not in only_format
+    also_broken = failure_reason(report("maistra", "MOD006", "MOD020"))
+    assert also_broken is not None and f"`{command}`" in also_broken
+    assert also_broken.endswith(f"the module check of {IMAGE} failed: MOD020 problem MOD020")
