@@ -6,10 +6,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from migrate import REPOSITORY_URL
 from migrate.model import Finding, ScanReport, Severity
 
 TOOL_NAME = "sme-migrate"
-INFORMATION_URI = "https://github.com/sme-migrate/sme-migrate"
+INFORMATION_URI = REPOSITORY_URL
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class RenderOptions:
     fail_on: Severity | None = Severity.ERROR  # None: nothing fails
     color: bool = False
     root: Path | None = None  # absolute paths under it are shown relative to it
+    # SARIF: the repository root its file URIs are relative to (%SRCROOT%); None: `root`
+    source_root: Path | None = None
 
 
 def order_key(finding: Finding) -> tuple[object, ...]:
