@@ -30,12 +30,14 @@ def render(
     fail_on: Severity | None = Severity.ERROR,
     color: bool = False,
     root: Path | None = None,
+    source_root: Path | None = None,
 ) -> str:
-    """The report in one format. `root`: show absolute paths under it relative to it."""
+    """The report in one format. `root`: show absolute paths under it relative to it.
+    `source_root`: the repository root SARIF names files relative to (default `root`)."""
     renderer = _RENDERERS.get(fmt)
     if renderer is None:
         raise ValueError(f"unknown report format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    return renderer(report, RenderOptions(fail_on=fail_on, color=color, root=root))
+    return renderer(report, RenderOptions(fail_on, color, root, source_root))
 
 
 __all__ = ["FORMATS", "RenderOptions", "render"]
