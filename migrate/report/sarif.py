@@ -6,15 +6,20 @@ import hashlib
 import json
 import os
 from collections import Counter
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from migrate import __version__
 from migrate.model import Finding, ScanReport, Severity
-from migrate.report.common import INFORMATION_URI, TOOL_NAME, RenderOptions, ordered
+from migrate.report.common import (
+    INFORMATION_URI,
+    TOOL_NAME,
+    RenderOptions,
+    ordered,
+    repository_path,
+)
 from migrate.rules.catalogue import Rule, catalogue
-from migrate.sources.sniff import STDIN
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -42,21 +47,8 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _relative_path(path: str, root: Path | None) -> str | None:
-    """The path relative to the repository root, with `/`; None when it lies outside it.
-    Relative paths are the working directory's, wherever in the repository the scan ran."""
-    if path == STDIN or (root is None and not os.path.isabs(path)):
-        return PurePosixPath(path).as_posix()
-    if root is None:
-        return None
-    try:
-        return PurePosixPath(Path(os.path.abspath(path)).relative_to(root)).as_posix()
-    except ValueError:
-        return None
-
-
 def _artifact_location(path: str, root: Path | None) -> dict[str, str]:
-    relative = _relative_path(path, root)
+    relative = repository_path(path, root)
     if relative is None:
         return {"uri": Path(os.path.abspath(path)).as_uri()}
     # the name's bytes, percent-encoded: a file name need not be UTF-8
@@ -100,7 +92,7 @@ def _identity(finding: Finding, root: Path | None) -> str:
         resource.kind if resource else "",
         (resource.namespace or "") if resource else "",
         resource.name if resource else "",
-        (_relative_path(location.path, root) or location.path) if location else "",
+        (repository_path(location.path, root) or location.path) if location else "",
     )
     return "\0".join(parts)
 

@@ -1,9 +1,11 @@
-"""SARIF from a real scan of a real git repository: files named relative to its top level."""
+"""SARIF and GitHub annotations from a real scan of a real git repository: files are named
+from its top level, which is what code scanning and annotations resolve them against."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -121,3 +123,17 @@ def test_a_file_name_that_is_not_utf8_is_percent_encoded(
     document = scan_sarif(["deploy"])
 
     assert uris(document) == {"deploy/caf%E9.yaml"}
+
+
+def test_annotations_name_files_from_the_repository_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = git_repository(tmp_path / "repo", {b"deploy/auth.yaml": EXTENSION.format(name="auth")})
+    monkeypatch.chdir(repo / "deploy")
+    loaded = load(["."])
+    report = ScanReport(migrate(loaded.inventory, Options()).findings)
+
+    text = render(report, "github", root=Path.cwd(), source_root=repository_root(["."]))
+
+    files = re.findall(r"^::\w+ file=([^,]+),", text, re.M)
+    assert files and set(files) == {"deploy/auth.yaml"}
