@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import sysconfig
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -274,8 +275,16 @@ def new_runner(tmp_path: Path, action_path: Path = ACTION_DIR, **inputs: str) ->
         subprocess.run(["git", "init", "-q", str(workspace)], check=True)
     (tmp_path / "runner-temp").mkdir(exist_ok=True)
     defaults = {name: str(spec["default"]) for name, spec in action()["inputs"].items()}
-    python = Path(shutil.which("python3") or "python3")
-    return Runner(workspace, python, defaults | inputs, action_path)
+    return Runner(workspace, setup_python(tmp_path), defaults | inputs, action_path)
+
+
+def setup_python(tmp_path: Path) -> Path:
+    """What setup-python gives: a `python` of the version the tests run on, first on PATH."""
+    python = tmp_path / "setup-python" / "bin" / "python"
+    if not python.exists():
+        python.parent.mkdir(parents=True)
+        python.symlink_to(os.path.realpath(getattr(sys, "_base_executable", sys.executable)))
+    return python
 
 
 def the_cli_speaks_the_new_vocabulary() -> bool:
