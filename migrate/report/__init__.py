@@ -33,7 +33,8 @@ def render(
     source_root: Path | None = None,
 ) -> str:
     """The report in one format. `root`: show absolute paths under it relative to it.
-    `source_root`: the repository root SARIF names files relative to (default `root`)."""
+    `source_root`: the repository root SARIF and GitHub annotations name files from (default
+    `root`); `migrate.sources.repository.repository_root(paths)` finds it."""
     renderer = _RENDERERS.get(fmt)
     if renderer is None:
         raise ValueError(f"unknown report format {fmt!r}: choose one of {', '.join(FORMATS)}")

@@ -20,7 +20,8 @@ class RenderOptions:
     fail_on: Severity | None = Severity.ERROR  # None: nothing fails
     color: bool = False
     root: Path | None = None  # absolute paths under it are shown relative to it
-    # SARIF: the repository root its file URIs are relative to (%SRCROOT%); None: `root`
+    # the repository root SARIF URIs (%SRCROOT%) and GitHub annotations name files from;
+    # None: `root`
     source_root: Path | None = None
 
 
