@@ -6,13 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
-from migrate.inventory.load import load
-from migrate.model import Finding, Location, ResourceRef, ScanReport, Severity, scanned_of
+from migrate.model import Finding, Location, ResourceRef, ScanReport, Severity
 from migrate.report import render
-from migrate.semantics.migration import migrate
-from migrate.semantics.outcome import Options
+from migrate.sources.files import read_paths
 
-from .conftest import REPO
+from .conftest import REPO, real_scan
 
 GITOPS = REPO / "testdata" / "gitops"
 
@@ -141,14 +139,10 @@ def test_structure_is_the_one_junit_consumers_read(report: ScanReport) -> None:
 
 
 def test_a_real_scan_has_a_case_for_each_document_it_read() -> None:
-    loaded = load([str(GITOPS)])
-    findings = migrate(loaded.inventory, Options()).findings
-    report = ScanReport(findings, scanned=scanned_of(loaded.resources))
-
-    testsuite = suite(report)
+    testsuite = suite(real_scan([str(GITOPS)]))
 
     names = [case.get("name") for case in testsuite.findall("testcase")]
-    assert set(names) >= {resource.ref.display for resource in loaded.resources}
+    assert set(names) >= {resource.ref.display for resource in read_paths([str(GITOPS)]).resources}
     passing = [case for case in testsuite.findall("testcase") if not list(case)]
     failing = testsuite.findall("testcase/failure")
     assert passing and failing, "the example repo has clean resources and broken ones"

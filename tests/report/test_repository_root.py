@@ -13,25 +13,15 @@ from typing import Any
 import jsonschema
 import pytest
 
-from migrate.inventory.load import load
-from migrate.model import ScanReport
 from migrate.report import render
-from migrate.semantics.migration import migrate
-from migrate.semantics.outcome import Options
 from migrate.sources.repository import repository_root
+from tests.sources.source_trees import extension_yaml
 
-from .conftest import REPORT_DATA
+from .conftest import REPORT_DATA, real_scan
 
-EXTENSION = """\
-apiVersion: maistra.io/v1
-kind: ServiceMeshExtension
-metadata:
-  name: {name}
-  namespace: bookinfo
-spec:
-  image: quay.io/example/{name}:1.0
-  phase: PostAuthZ
-"""
+
+def sme(name: str) -> str:
+    return extension_yaml(name, "bookinfo")
 
 
 def git_repository(path: Path, files: dict[bytes, str]) -> Path:
@@ -46,9 +36,7 @@ def git_repository(path: Path, files: dict[bytes, str]) -> Path:
 
 def scan_sarif(paths: list[str]) -> dict[str, Any]:
     """What `sme-migrate scan -o sarif PATHS` renders, run from the current directory."""
-    loaded = load(paths)
-    report = ScanReport(migrate(loaded.inventory, Options()).findings)
-    text = render(report, "sarif", root=Path.cwd(), source_root=repository_root(paths))
+    text = render(real_scan(paths), "sarif", root=Path.cwd(), source_root=repository_root(paths))
     document = dict(json.loads(text))
     schema = json.loads((REPORT_DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker()).validate(document)
@@ -66,8 +54,8 @@ def test_a_scan_from_a_subdirectory_names_files_from_the_repository_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = git_repository(tmp_path / "repo", {
-        b"deploy/mesh/auth.yaml": EXTENSION.format(name="auth"),
-        b"deploy/mesh/team a/stats.yaml": EXTENSION.format(name="stats"),
+        b"deploy/mesh/auth.yaml": sme("auth"),
+        b"deploy/mesh/team a/stats.yaml": sme("stats"),
     })
     monkeypatch.chdir(repo / "deploy")
 
@@ -81,7 +69,7 @@ def test_a_scan_from_a_subdirectory_names_files_from_the_repository_root(
 def test_the_same_findings_keep_their_fingerprints_wherever_the_scan_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    repo = git_repository(tmp_path / "repo", {b"deploy/auth.yaml": EXTENSION.format(name="auth")})
+    repo = git_repository(tmp_path / "repo", {b"deploy/auth.yaml": sme("auth")})
 
     def fingerprints() -> list[dict[str, str]]:
         return [r["partialFingerprints"] for r in scan_sarif(["."])["runs"][0]["results"]]
@@ -104,7 +92,7 @@ def test_outside_git_files_are_named_from_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "plain" / "mesh").mkdir(parents=True)
-    (tmp_path / "plain" / "mesh" / "auth.yaml").write_text(EXTENSION.format(name="auth"))
+    (tmp_path / "plain" / "mesh" / "auth.yaml").write_text(sme("auth"))
     monkeypatch.chdir(tmp_path / "plain")
 
     document = scan_sarif(["mesh"])
@@ -117,7 +105,7 @@ def test_outside_git_files_are_named_from_the_working_directory(
 def test_a_file_name_that_is_not_utf8_is_percent_encoded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    repo = git_repository(tmp_path / "repo", {b"deploy/caf\xe9.yaml": EXTENSION.format(name="x")})
+    repo = git_repository(tmp_path / "repo", {b"deploy/caf\xe9.yaml": sme("x")})
     monkeypatch.chdir(repo)
 
     document = scan_sarif(["deploy"])
@@ -128,12 +116,9 @@ def test_a_file_name_that_is_not_utf8_is_percent_encoded(
 def test_annotations_name_files_from_the_repository_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    repo = git_repository(tmp_path / "repo", {b"deploy/auth.yaml": EXTENSION.format(name="auth")})
+    repo = git_repository(tmp_path / "repo", {b"deploy/auth.yaml": sme("auth")})
     monkeypatch.chdir(repo / "deploy")
-    loaded = load(["."])
-    report = ScanReport(migrate(loaded.inventory, Options()).findings)
-
-    text = render(report, "github", root=Path.cwd(), source_root=repository_root(["."]))
+    text = render(real_scan(["."]), "github", root=Path.cwd(), source_root=repository_root(["."]))
 
     files = re.findall(r"^::\w+ file=([^,]+),", text, re.M)
     assert files and set(files) == {"deploy/auth.yaml"}
