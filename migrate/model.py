@@ -268,15 +268,27 @@ class Inventory:
     findings: tuple[Finding, ...] = ()  # problems met while reading (unparsable files, ...)
 
 
+Scanned = tuple[ResourceRef, Location | None]  # one document a scan read, and where
+
+
+def scanned_of(resources: tuple[Resource, ...]) -> tuple[Scanned, ...]:
+    """What ScanReport.scanned holds for the resources a scan read."""
+    return tuple((resource.ref, resource.location) for resource in resources)
+
+
 @dataclass(frozen=True)
 class ScanReport:
-    """What every report format renders: the findings of one run and its counts."""
+    """What every report format renders: the findings of one run and its counts.
+
+    `scanned`: every resource read, so a report can list the clean ones too (JUnit's cases).
+    """
 
     findings: tuple[Finding, ...]
     suppressed: tuple[Finding, ...] = ()
     files_scanned: int = 0
     extensions: int = 0
     converted: int = 0
+    scanned: tuple[Scanned, ...] = ()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -53,13 +53,14 @@ def deliver(text: str, output: Path | None) -> bool:
 
 
 def emit_report(report: ScanReport, fmt: str, output: Path | None, fail_on: Severity | None,
-                min_severity: Severity = Severity.INFO) -> ExitCode:
+                min_severity: Severity = Severity.INFO, source_root: Path | None = None
+                ) -> ExitCode:
     """Write the report to stdout or `output`; return the exit code (2 if it cannot be written)."""
     if output is not None and str(output) == "-":
         output = None
     color = output is None and fmt == "text" and color_wanted(sys.stdout, os.environ)
     text = render(report, fmt, fail_on=fail_on, color=color, root=Path.cwd(),
-                  min_severity=min_severity)
+                  min_severity=min_severity, source_root=source_root)
     if not deliver(text, output):
         return ExitCode.ERROR
     if fmt == "github":

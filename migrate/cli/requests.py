@@ -13,6 +13,7 @@ from migrate.pipeline.request import InputRequest, ModuleRequest, Progress
 from migrate.semantics.outcome import Options
 from migrate.semantics.versions import MeshVersion
 from migrate.settings import suppress
+from migrate.sources.sniff import STDIN
 
 if TYPE_CHECKING:  # httpx and wasmtime load only when modules are checked
     from migrate.modules.api import ModuleOptions
@@ -75,7 +76,7 @@ def input_request(paths: Sequence[str], targets: Targets, gating: Gating,
         suppressions=suppressions(gating, paths),
         fail_on=severity(gating.fail_on),
         stdin=_stdin() if "-" in paths else None,
-        stdin_filename=(stdin.stdin_filename if stdin else None) or "-",
+        stdin_filename=(stdin.stdin_filename if stdin else None) or STDIN,
         progress=progress,
     )
 

@@ -21,6 +21,7 @@ from migrate.cli.progress import file_progress
 from migrate.cli.requests import input_request, severity
 from migrate.pipeline.scan import scan
 from migrate.pipeline.status import ExitCode
+from migrate.sources.repository import repository_root
 
 
 @app.command("scan")
@@ -33,5 +34,6 @@ def scan_command(paths: ScanPaths, output: ReportOutput, display: Display, gatin
         request = input_request(paths, targets, gating, checks, registry, stdin, progress)
         result = scan(request)
     delivered = emit_report(result.report, output.output, output.output_file,
-                            severity(gating.fail_on), display.threshold)
+                            severity(gating.fail_on), display.threshold,
+                            repository_root(request.paths))
     raise typer.Exit(delivered if delivered is ExitCode.ERROR else result.exit_code)

@@ -15,6 +15,7 @@ from migrate.model import Inventory, Resource
 from migrate.sources.documents import parse_resources
 from migrate.sources.files import SourceScan, read_paths, read_workloads
 from migrate.sources.pool import Progress
+from migrate.sources.sniff import STDIN
 from migrate.sources.unparsable import Unparsable
 
 GATEWAY_NEEDLES = (b"gateway", b"proxyv2")
@@ -82,9 +83,13 @@ def _parsed_quietly(path: str) -> tuple[Resource, ...]:
 
 
 def load(
-    paths: Sequence[str], stdin: BinaryIO | None = None, progress: Progress | None = None
+    paths: Sequence[str],
+    stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
+    stdin_name: str = STDIN,
 ) -> Loaded:
-    scan = read_paths(paths, stdin, progress)
+    """`stdin_name`: the path what is read from `-` is shown as (`--stdin-filename`)."""
+    scan = read_paths(paths, stdin, progress, stdin_name)
     kustomizations = _kustomizations(scan)
     others = [r for r in scan.resources if not is_kustomization(r)]
     patches = find_patches([*others, *kustomizations])

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from migrate.model import Severity
 from migrate.semantics.outcome import Options
 from migrate.settings.suppress import Suppressions
+from migrate.sources.sniff import STDIN
 
 if TYPE_CHECKING:  # httpx and wasmtime load only when modules are checked
     from migrate.modules.api import ModuleOptions
@@ -33,5 +34,5 @@ class InputRequest:
     suppressions: Suppressions = field(default_factory=Suppressions)
     fail_on: Severity | None = Severity.ERROR  # None: never fail on findings
     stdin: BinaryIO | None = None
-    stdin_filename: str = "-"  # the path findings from stdin are reported under
+    stdin_filename: str = STDIN  # the path findings from stdin are reported under
     progress: Progress | None = None

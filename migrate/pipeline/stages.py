@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from migrate.inventory.load import Loaded, load
-from migrate.model import Finding, ScanReport
+from migrate.model import Finding, ScanReport, scanned_of
 from migrate.pipeline.errors import UsageError
 from migrate.pipeline.request import InputRequest, ModuleRequest
 from migrate.semantics.migration import migrate, sort_findings
@@ -26,7 +26,7 @@ class MigrationRun:
 def load_inputs(request: InputRequest) -> Loaded:
     try:
         return load(request.paths, request.stdin if "-" in request.paths else None,
-                    request.progress)
+                    request.progress, request.stdin_filename)
     except FileNotFoundError as error:
         raise UsageError(f"no such file or directory: {error.filename or error}") from error
 
@@ -74,4 +74,5 @@ def scan_report(run: MigrationRun, kept: Sequence[Finding], hidden: Sequence[Fin
         files_scanned=run.loaded.files_scanned,
         extensions=len(run.migration.conversions),
         converted=converted,
+        scanned=scanned_of(run.loaded.resources),
     )

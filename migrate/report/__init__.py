@@ -43,14 +43,16 @@ def render(
     fail_on: Severity | None = Severity.ERROR,
     color: bool = False,
     root: Path | None = None,
+    source_root: Path | None = None,
     min_severity: Severity = Severity.INFO,
 ) -> str:
-    """The report in one format. `root`: show absolute paths under it relative to it."""
+    """The report in one format. `root`: show absolute paths under it relative to it.
+    `source_root`: the repository root SARIF and GitHub annotations name files from (default
+    `root`); `migrate.sources.repository.repository_root(paths)` finds it."""
     renderer = _RENDERERS.get(fmt)
     if renderer is None:
         raise ValueError(f"unknown report format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    return renderer(report, RenderOptions(fail_on=fail_on, color=color, root=root,
-                                            min_severity=min_severity))
+    return renderer(report, RenderOptions(fail_on, color, root, source_root, min_severity))
 
 
 __all__ = ["FORMATS", "RenderOptions", "ReportFormat", "render"]

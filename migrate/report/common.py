@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from migrate import REPOSITORY_URL
 from migrate.model import Finding, ScanReport, Severity
+from migrate.sources.sniff import STDIN
 
 TOOL_NAME = "sme-migrate"
-INFORMATION_URI = "https://github.com/sme-migrate/sme-migrate"
+INFORMATION_URI = REPOSITORY_URL
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,9 @@ class RenderOptions:
     fail_on: Severity | None = Severity.ERROR  # None: nothing fails
     color: bool = False
     root: Path | None = None  # absolute paths under it are shown relative to it
+    # the repository root SARIF URIs (%SRCROOT%) and GitHub annotations name files from;
+    # None: `root`
+    source_root: Path | None = None
     min_severity: Severity = Severity.INFO  # the text output hides findings below it
 
 
@@ -45,6 +51,20 @@ def display_path(path: str, root: Path | None) -> str:
         return PurePosixPath(Path(path).relative_to(root)).as_posix()
     except ValueError:
         return path
+
+
+def repository_path(path: str, root: Path | None) -> str | None:
+    """The path relative to the repository root, with `/`; None when it lies outside it.
+    Relative paths are the working directory's, wherever in the repository the scan ran;
+    without a root they stay as they are (and an absolute one is outside)."""
+    if path == STDIN or (root is None and not os.path.isabs(path)):
+        return PurePosixPath(path).as_posix()
+    if root is None:
+        return None
+    try:
+        return PurePosixPath(Path(os.path.abspath(path)).relative_to(root)).as_posix()
+    except ValueError:
+        return None
 
 
 def where(finding: Finding, root: Path | None = None) -> str:

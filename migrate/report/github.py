@@ -7,7 +7,13 @@ the first 10 of each severity are annotations and the others follow as plain log
 from __future__ import annotations
 
 from migrate.model import Finding, ScanReport, Severity
-from migrate.report.common import RenderOptions, display_path, ordered, summary_line
+from migrate.report.common import (
+    RenderOptions,
+    display_path,
+    ordered,
+    repository_path,
+    summary_line,
+)
 from migrate.rules.catalogue import catalogue
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -32,7 +38,10 @@ def _title(finding: Finding) -> str:
 def _properties(finding: Finding, options: RenderOptions) -> str:
     properties: list[tuple[str, str]] = []
     if finding.location is not None:
-        properties.append(("file", display_path(finding.location.path, options.root)))
+        # GitHub places an annotation by its path from the repository's top level
+        path = finding.location.path
+        root = options.source_root or options.root
+        properties.append(("file", repository_path(path, root) or display_path(path, root)))
         if finding.location.line:
             properties.append(("line", str(finding.location.line)))
     properties.append(("title", _title(finding)))

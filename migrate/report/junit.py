@@ -1,7 +1,9 @@
-"""JUnit XML: one testcase per resource (per file for findings without a resource).
+"""JUnit XML: one testcase per resource scanned (per file for findings without a resource).
 
 A testcase fails when it has a finding at or above the fail-on threshold; lower findings go
-to its system-out; a resource whose every finding is suppressed is a skipped testcase.
+to its system-out; a resource whose every finding is suppressed is a skipped testcase; a
+resource without findings passes. A scan that read no resource still has one passing case:
+CI servers (Jenkins' `junit` step) reject a report without test cases.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from migrate.model import Finding, ScanReport
+from migrate.model import Finding, Location, ResourceRef, ScanReport
 from migrate.report.common import (
     RenderOptions,
     display_path,
@@ -22,6 +24,7 @@ from migrate.report.common import (
 
 _SUITE_NAME = "sme-migrate scan"
 _NO_FILE = "(no file)"
+_CLEAN_SCAN = "no resource to migrate"
 # Characters XML 1.0 cannot carry at all, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -38,26 +41,33 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
+def _resource_key(ref: ResourceRef) -> tuple[str, ...]:
+    return ("resource", ref.api_version, ref.kind, ref.namespace or "", ref.name)
+
+
 def _case_key(finding: Finding) -> tuple[str, ...]:
     if finding.resource is not None:
-        ref = finding.resource
-        return ("resource", ref.api_version, ref.kind, ref.namespace or "", ref.name)
+        return _resource_key(finding.resource)
     return ("file", finding.location.path if finding.location else "")
 
 
-def _new_case(finding: Finding, options: RenderOptions) -> _Case:
-    location = finding.location
+def _new_case(name: str, location: Location | None, options: RenderOptions) -> _Case:
     path = display_path(location.path, options.root) if location else _NO_FILE
-    return _Case(name=resource_text(finding) or path, classname=path)
+    return _Case(name=name or path, classname=path)
 
 
 def _cases(report: ScanReport, options: RenderOptions) -> list[_Case]:
-    cases: dict[tuple[str, ...], _Case] = {}
+    cases = {
+        _resource_key(ref): _new_case(ref.display, location, options)
+        for ref, location in report.scanned
+    }
     for kept, findings in ((True, report.findings), (False, report.suppressed)):
         for finding in ordered(findings):
-            case = cases.setdefault(_case_key(finding), _new_case(finding, options))
-            (case.kept if kept else case.suppressed).append(finding)
-    return list(cases.values())
+            key = _case_key(finding)
+            if key not in cases:
+                cases[key] = _new_case(resource_text(finding), finding.location, options)
+            (cases[key].kept if kept else cases[key].suppressed).append(finding)
+    return list(cases.values()) or [_Case(name=_CLEAN_SCAN, classname=_SUITE_NAME)]
 
 
 def _describe(finding: Finding, options: RenderOptions) -> str:
@@ -91,7 +101,7 @@ def _testcase(case: _Case, options: RenderOptions) -> ET.Element:
     failing = [finding for finding in case.kept if fails(finding, options.fail_on)]
     if failing:
         _add_failure(element, failing, options)
-    elif not case.kept:
+    elif case.suppressed and not case.kept:
         ET.SubElement(element, "skipped", message="all findings suppressed")
     other = _other_output(case, options)
     if other:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,13 @@ from urllib.parse import quote
 
 from migrate import __version__
 from migrate.model import Finding, ScanReport, Severity
-from migrate.report.common import INFORMATION_URI, TOOL_NAME, RenderOptions, display_path, ordered
+from migrate.report.common import (
+    INFORMATION_URI,
+    TOOL_NAME,
+    RenderOptions,
+    ordered,
+    repository_path,
+)
 from migrate.rules.catalogue import Rule, catalogue
 
 SCHEMA_URI = (
@@ -41,10 +48,11 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
 
 
 def _artifact_location(path: str, root: Path | None) -> dict[str, str]:
-    shown = display_path(path, root)
-    if Path(shown).is_absolute():
-        return {"uri": Path(shown).as_uri()}
-    return {"uri": quote(Path(shown).as_posix()), "uriBaseId": ROOT_BASE_ID}
+    relative = repository_path(path, root)
+    if relative is None:
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
+    # the name's bytes, percent-encoded: a file name need not be UTF-8
+    return {"uri": quote(os.fsencode(relative)), "uriBaseId": ROOT_BASE_ID}
 
 
 def _physical_location(finding: Finding, root: Path | None) -> dict[str, Any]:
@@ -84,7 +92,7 @@ def _identity(finding: Finding, root: Path | None) -> str:
         resource.kind if resource else "",
         (resource.namespace or "") if resource else "",
         resource.name if resource else "",
-        display_path(location.path, root) if location else "",
+        (repository_path(location.path, root) or location.path) if location else "",
     )
     return "\0".join(parts)
 
@@ -97,7 +105,8 @@ def _fingerprints(findings: tuple[Finding, ...], root: Path | None) -> list[str]
         identity = _identity(finding, root)
         occurrence = seen[identity]
         seen[identity] += 1
-        hashes.append(hashlib.sha256(f"{identity}\0{occurrence}".encode()).hexdigest())
+        key = f"{identity}\0{occurrence}".encode("utf-8", "surrogateescape")  # any file name
+        hashes.append(hashlib.sha256(key).hexdigest())
     return hashes
 
 
@@ -149,5 +158,9 @@ def _run(report: ScanReport, root: Path | None) -> dict[str, Any]:
 
 
 def render(report: ScanReport, options: RenderOptions) -> str:
-    sarif = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [_run(report, options.root)]}
-    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    root = options.source_root or options.root
+    sarif = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [_run(report, root)]}
+    text = json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    # A message may quote a file name that is not UTF-8 (its bytes held as lone surrogates):
+    # SARIF is UTF-8, so those bytes show as U+FFFD there (the URIs keep them percent-encoded).
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import yaml
 
+from migrate import REPOSITORY_URL
 from migrate.model import Finding, Location, ResourceRef, Severity
 
-DOCS_URL = "https://github.com/sme-migrate/sme-migrate/blob/main/docs/rules.md"
+DOCS_URL = f"{REPOSITORY_URL}/blob/main/docs/rules.md"
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,14 @@ class SourceScan:
 
 
 def read_paths(
-    paths: Sequence[str], stdin: BinaryIO | None = None, progress: Progress | None = None
+    paths: Sequence[str],
+    stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
+    stdin_name: str = STDIN,
 ) -> SourceScan:
     """Scan files, directories (recursively) and `-` (stdin); raises FileNotFoundError first
-    for a path that does not exist. `progress(done, total)` hears how many files were read."""
+    for a path that does not exist. `progress(done, total)` hears how many files were read.
+    `stdin_name` is the path the resources and findings read from stdin show."""
     for path in paths:
         if path != STDIN_ARGUMENT and not os.path.lexists(path):
             raise FileNotFoundError(errno.ENOENT, "no such file or directory", path)
@@ -53,8 +57,9 @@ def read_paths(
     explicit = frozenset(path for path in paths if path != STDIN_ARGUMENT)
     sniffed = sniff_all(walked.files, explicit, progress=progress)
     if STDIN_ARGUMENT in paths:
-        sniffed[:0] = filter(None, [sniff_stdin((stdin or sys.stdin.buffer).read())])
-    return _scan_of(walked, sniffed, STDIN_ARGUMENT in paths)
+        data = (stdin or sys.stdin.buffer).read()
+        sniffed[:0] = filter(None, [sniff_stdin(data, stdin_name)])
+    return _scan_of(walked, sniffed, stdin_name if STDIN_ARGUMENT in paths else None)
 
 
 def read_workloads(paths: Sequence[str], needles: Collection[bytes]) -> tuple[Resource, ...]:
@@ -100,12 +105,13 @@ def _once_each(walked: Walked) -> Walked:
     return dataclasses.replace(walked, files=tuple(p for p in walked.files if p in chosen))
 
 
-def _scan_of(walked: Walked, sniffed: list[Sniffed], with_stdin: bool) -> SourceScan:
+def _scan_of(walked: Walked, sniffed: list[Sniffed], stdin_name: str | None) -> SourceScan:
+    """`stdin_name`: the name stdin's content goes by, None when stdin was not read."""
     resources: list[Resource] = []
     findings = [_unreadable_finding(entry.path, entry.error) for entry in walked.unreadable]
     for found in sniffed:
         if found.verdict is Verdict.PARSE:
-            parsed, problems = _parse_or_report(found)
+            parsed, problems = _parse_or_report(found, found.path == stdin_name)
             resources.extend(parsed)
             findings.extend(problems)
         elif found.verdict is Verdict.UNREADABLE:
@@ -113,18 +119,20 @@ def _scan_of(walked: Walked, sniffed: list[Sniffed], with_stdin: bool) -> Source
         elif found.verdict is Verdict.UNPARSABLE:
             findings.append(_unparsable_finding(found.path, Unparsable(found.reason, found.line)))
     return SourceScan(
-        resources=_with_namespace_hints(resources),
-        findings=tuple(sorted(findings, key=_finding_order)),
-        files_scanned=len(walked.files) + int(with_stdin),
+        resources=_with_namespace_hints(resources, stdin_name),
+        findings=tuple(sorted(findings, key=lambda finding: _finding_order(finding, stdin_name))),
+        files_scanned=len(walked.files) + int(stdin_name is not None),
         workload_files=tuple(f.path for f in sniffed if f.verdict is Verdict.WORKLOAD),
         kustomization_files=tuple(
             f for f in walked.files if os.path.basename(f) in KUSTOMIZATION_NAMES),
     )
 
 
-def _parse_or_report(sniffed: Sniffed) -> tuple[tuple[Resource, ...], tuple[Finding, ...]]:
+def _parse_or_report(
+    sniffed: Sniffed, from_stdin: bool
+) -> tuple[tuple[Resource, ...], tuple[Finding, ...]]:
     try:
-        return _parse(sniffed.path, sniffed.data), ()
+        return _parse(sniffed.path, sniffed.data, from_stdin), ()
     except Unparsable as problem:
         return (), (_unparsable_finding(sniffed.path, problem),)
 
@@ -136,7 +144,7 @@ def _workloads_of_file(path: str, data: bytes) -> tuple[Resource, ...]:
     return parse_pods(text, path)
 
 
-def _parse(path: str, data: bytes) -> tuple[Resource, ...]:
+def _parse(path: str, data: bytes, from_stdin: bool) -> tuple[Resource, ...]:
     """The resources of one file; raises Unparsable, and says "render it first" for templates."""
     text = decode(data)
     template = as_template_problem(text)
@@ -144,7 +152,7 @@ def _parse(path: str, data: bytes) -> tuple[Resource, ...]:
         resources = parse_text(text, path)
     except Unparsable as problem:
         raise template or problem from None
-    if template and path != STDIN and in_chart_templates(path):
+    if template and not from_stdin and in_chart_templates(path):
         raise template
     return resources
 
@@ -157,18 +165,20 @@ def _unreadable_finding(path: str, reason: str) -> Finding:
     return rules.finding(UNREADABLE_FILE, f"cannot be read: {reason}", location=Location(path))
 
 
-def _finding_order(finding: Finding) -> tuple[bool, str, int]:
+def _finding_order(finding: Finding, stdin_name: str | None) -> tuple[bool, str, int]:
     location = finding.location or Location("")
-    return location.path != STDIN, location.path, location.line or 0
+    return location.path != stdin_name, location.path, location.line or 0
 
 
-def _with_namespace_hints(resources: Iterable[Resource]) -> tuple[Resource, ...]:
+def _with_namespace_hints(
+    resources: Iterable[Resource], stdin_name: str | None = None
+) -> tuple[Resource, ...]:
     hints = NamespaceHints()
-    return tuple(_hinted(resource, hints) for resource in resources)
+    return tuple(_hinted(resource, hints, stdin_name) for resource in resources)
 
 
-def _hinted(resource: Resource, hints: NamespaceHints) -> Resource:
+def _hinted(resource: Resource, hints: NamespaceHints, stdin_name: str | None) -> Resource:
     location = resource.location
-    if location is None or location.path == STDIN or resource.metadata.get("namespace"):
+    if location is None or location.path == stdin_name or resource.metadata.get("namespace"):
         return resource
     return dataclasses.replace(resource, namespace_hint=hints.namespace_for(location.path))

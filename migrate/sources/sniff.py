@@ -91,14 +91,15 @@ def verdict_of(view: _Searchable, size: int, manifest: bool) -> Verdict | None:
     return None
 
 
-def sniff_stdin(data: bytes) -> Sniffed | None:
-    """Standard input cannot be read twice, so workloads in it are parsed right away too."""
+def sniff_stdin(data: bytes, name: str = STDIN) -> Sniffed | None:
+    """Standard input cannot be read twice, so workloads in it are parsed right away too.
+    `name` is the path its findings show (`--stdin-filename`)."""
     size = len(data)
     if not (mentions_interest_kind(data, size) or data.find(WORKLOAD_MARK) >= 0):
         return None
     if size > MAX_FILE_BYTES:
-        return _too_large(STDIN, data, size)
-    return Sniffed(STDIN, Verdict.PARSE, data)
+        return _too_large(name, data, size)
+    return Sniffed(name, Verdict.PARSE, data)
 
 
 def _too_large(path: str, view: _Searchable, size: int) -> Sniffed:

@@ -14,7 +14,10 @@ from typing import Any
 
 import pytest
 
-from migrate.model import Finding, Location, ResourceRef, ScanReport, Severity
+from migrate.inventory.load import load
+from migrate.model import Finding, Location, ResourceRef, ScanReport, Severity, scanned_of
+from migrate.semantics.migration import migrate
+from migrate.semantics.outcome import Options
 
 REPO = Path(__file__).resolve().parents[2]
 REPORT_DATA = REPO / "testdata" / "report"
@@ -49,6 +52,13 @@ def load_report(path: Path) -> ScanReport:
         extensions=data["extensions"],
         converted=data["converted"],
     )
+
+
+def real_scan(paths: list[str]) -> ScanReport:
+    """What `sme-migrate scan PATHS` reports, run from the current directory."""
+    loaded = load(paths)
+    findings = migrate(loaded.inventory, Options()).findings
+    return ScanReport(findings, scanned=scanned_of(loaded.resources))
 
 
 @pytest.fixture

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import dataclasses
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 import pytest
 
-from migrate.model import Finding, Location, ScanReport, Severity
+from migrate.model import Finding, Location, ResourceRef, ScanReport, Severity
 from migrate.report import render
+from migrate.sources.files import read_paths
+
+from .conftest import REPO, real_scan
+
+GITOPS = REPO / "testdata" / "gitops"
 
 
 def suite(report: ScanReport, fail_on: Severity | None = Severity.ERROR) -> ET.Element:
@@ -87,9 +93,39 @@ def test_characters_xml_cannot_carry_are_made_visible_not_fatal() -> None:
     assert "NUL \\x00 and BEL \\x07" in (failure.text or "")
 
 
-def test_a_clean_scan_is_an_empty_passing_suite(empty_report: ScanReport) -> None:
+SCANNED_SME = ResourceRef("maistra.io/v1", "ServiceMeshExtension", "bookinfo", "ratings-auth")
+CLEAN_PLUGIN = ResourceRef("extensions.istio.io/v1alpha1", "WasmPlugin", "bookinfo", "stats")
+
+
+def test_every_scanned_resource_is_a_case_and_the_clean_ones_pass(report: ScanReport) -> None:
+    scanned = (
+        (SCANNED_SME, Location("apps/bookinfo/ratings-sme.yaml", 1)),
+        (CLEAN_PLUGIN, Location("apps/bookinfo/plugins.yaml", 5)),
+    )
+    found = cases(dataclasses.replace(report, scanned=scanned))
+
+    assert len(found) == len(cases(report)) + 1  # the SME already had a case: its findings
+    clean = found["WasmPlugin bookinfo/stats"]
+    assert clean.get("classname") == "apps/bookinfo/plugins.yaml"
+    assert list(clean) == []  # a passing case: no failure, skipped or output
+    assert found["ServiceMeshExtension bookinfo/ratings-auth"].find("failure") is not None
+
+
+def test_a_clean_repository_yields_passing_cases(empty_report: ScanReport) -> None:
+    report = dataclasses.replace(empty_report, scanned=((CLEAN_PLUGIN, Location("a.yaml", 1)),))
+    testsuite = suite(report)
+    assert (testsuite.get("tests"), testsuite.get("failures"), testsuite.get("skipped")) == (
+        "1", "0", "0"
+    )
+    assert testsuite.find("testcase/failure") is None
+
+
+def test_a_scan_that_read_no_resource_still_has_a_passing_case(empty_report: ScanReport) -> None:
+    # Jenkins' junit step rejects a report without test cases
     testsuite = suite(empty_report)
-    assert (testsuite.get("tests"), testsuite.get("failures")) == ("0", "0")
+    assert (testsuite.get("tests"), testsuite.get("failures")) == ("1", "0")
+    (case,) = testsuite.findall("testcase")
+    assert list(case) == []
 
 
 def test_structure_is_the_one_junit_consumers_read(report: ScanReport) -> None:
@@ -100,3 +136,13 @@ def test_structure_is_the_one_junit_consumers_read(report: ScanReport) -> None:
         assert len(case.findall("failure")) <= 1
     skipped = len(testsuite.findall("testcase/skipped"))
     assert testsuite.get("skipped") == str(skipped)
+
+
+def test_a_real_scan_has_a_case_for_each_document_it_read() -> None:
+    testsuite = suite(real_scan([str(GITOPS)]))
+
+    names = [case.get("name") for case in testsuite.findall("testcase")]
+    assert set(names) >= {resource.ref.display for resource in read_paths([str(GITOPS)]).resources}
+    passing = [case for case in testsuite.findall("testcase") if not list(case)]
+    failing = testsuite.findall("testcase/failure")
+    assert passing and failing, "the example repo has clean resources and broken ones"

@@ -121,6 +121,21 @@ def test_stdin_is_read_with_its_own_location_alongside_directories(tree: Tree) -
     assert scan.files_scanned == 2
 
 
+def test_stdin_shows_the_name_it_is_given(tree: Tree) -> None:
+    root = tree({"z.yaml": "kind: ServiceMeshExtension\nmetadata: [unclosed\n"})
+    name = "deploy/piped.yaml"
+
+    parsed = read_paths(["-"], stdin=io.BytesIO(extension_yaml("piped").encode()),
+                        stdin_name=name)
+    broken = read_paths([str(root), "-"], stdin_name=name,
+                        stdin=io.BytesIO(b"kind: ServiceMeshExtension\nmetadata: [unclosed\n"))
+
+    assert parsed.resources[0].location == Location(name, 1, 0)
+    # stdin's findings come first, though its name sorts after the directory
+    paths = [finding.location.path for finding in broken.findings if finding.location]
+    assert paths == [name, str(root / "z.yaml")]
+
+
 def test_rendered_workloads_on_stdin_are_parsed_right_away() -> None:
     piped = io.BytesIO(deployment_yaml("reviews", "reviews").encode())
 
