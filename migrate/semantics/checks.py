@@ -6,9 +6,14 @@ from collections.abc import Sequence
 
 from migrate import rules
 from migrate.model import Extension, Finding, Inventory, Workload
-from migrate.semantics import meshchecks
-from migrate.semantics.effective import ConfigOutcome, Effective
-from migrate.semantics.meshes import Mesh
+from migrate.semantics import meshchecks, trafficchecks
+from migrate.semantics.effective import (
+    WRONG_TYPE_NOTE,
+    ConfigOutcome,
+    Effective,
+    status_disagreements,
+)
+from migrate.semantics.meshes import Mesh, mesh_of
 from migrate.semantics.outcome import Conversion, Options, Reordered
 from migrate.semantics.targets import Target
 from migrate.semantics.versions import MeshVersion
@@ -52,8 +57,25 @@ def _phase_problems(extension: Extension, effective: Effective) -> list[Finding]
 
 
 def config_finding(extension: Extension, config: ConfigOutcome) -> Finding:
+    if config.note == WRONG_TYPE_NOTE:
+        return _wrong_type_finding(extension)
     return _finding(extension, "SME002", f"the configuration cannot "
                     f"become a pluginConfig object: {config.note}; not converted", "spec.config")
+
+
+def _kind_of_value(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a list" if isinstance(value, list) else f"the scalar {value!r}"
+
+
+def _wrong_type_finding(extension: Extension) -> Finding:
+    api = extension.resource.api_version
+    expected = "a string" if api.endswith("v1alpha1") else "an object"
+    return _finding(extension, "SME032", f"spec.config is "
+                    f"{_kind_of_value(extension.config.value)}, but {api} "
+                    f"types it as {expected}: the API server refused this object, so it never "
+                    "ran; not converted", "spec.config")
 
 
 def blocking_problems(
@@ -71,6 +93,21 @@ def blocking_problems(
     if reasons and not (options.convert_inactive and extension.image):
         found.append(_finding(extension, "SME016", "not active: "
                               + "; ".join(reasons) + ". Not converted (see --convert-inactive)"))
+    return found
+
+
+def effective_notes(extension: Extension, effective: Effective, module_checked: bool,
+                    blocked: bool) -> list[Finding]:
+    """A spec the cacher had not applied yet, and (when converted) a priority nothing set."""
+    found = []
+    if disagreements := status_disagreements(extension, effective):
+        found.append(_finding(extension, "SME031", "; ".join(disagreements) + ": the status "
+                              "is what ran, so the conversion keeps it (an edit the wasm-cacher "
+                              "had not applied yet)", "spec"))
+    if effective.priority_source == "default" and not (module_checked or blocked):
+        found.append(_finding(extension, "SME039", "no priority in spec or status: taken as 0, "
+                              "the default when the image's manifest.yaml sets none (run with "
+                              "--check-modules to read it)"))
     return found
 
 
@@ -137,12 +174,17 @@ def renumbered_finding(extension: Extension, old: int, new: int) -> Finding:
                     "so that the order inside its WasmPlugin phase stays the same", "spec.priority")
 
 
-def sme_found(conversion: Conversion) -> Finding:
+def sme_found(conversion: Conversion, meshes: Sequence[Mesh], options: Options) -> Finding:
+    """The operator's upgrade gate: an SME in a mesh namespace blocks it, one elsewhere not."""
     ext = conversion.extension
     if conversion.plugin is not None:
         outcome = f"convert it to WasmPlugin {ext.namespace or '-'}/{ext.name}"
     else:
         outcome = "it cannot be converted automatically (see the other findings)"
+    if mesh_of(ext.namespace, tuple(meshes), options.control_plane_namespace) is None:
+        return _finding(ext, "SME030", f"namespace {ext.namespace} is neither a control-plane "
+                        "namespace nor a configured member of a mesh, so it does not block the "
+                        f"upgrade to OSSM 2.3 (it goes away with the CRD): {outcome}")
     return _finding(ext, "SME001", f"blocks the upgrade to OSSM 2.3: {outcome}")
 
 
@@ -182,7 +224,7 @@ def run_level_findings(
 ) -> list[Finding]:
     found = list(inventory.findings)
     for conversion in conversions:
-        found.append(sme_found(conversion))
+        found.append(sme_found(conversion, meshes, options))
         found.extend(conversion.findings)
     found.extend(duplicate_findings(inventory.extensions))
     found.extend(meshchecks.control_plane_findings(inventory))
@@ -190,4 +232,5 @@ def run_level_findings(
     found.extend(meshchecks.plugin_conflicts(inventory, meshes, conversions, options))
     found.extend(meshchecks.equivalence_findings(inventory, meshes, conversions, options,
                                                  reordered))
+    found.extend(trafficchecks.not_seen_finding(conversions, options))
     return found

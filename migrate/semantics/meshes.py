@@ -51,12 +51,18 @@ def extensions_enabled(plane: ControlPlane | None) -> tuple[bool | None, str]:
 
 
 def _members_by_root(inventory: Inventory) -> dict[str, set[str]]:
+    """The operator's mesh namespaces: a roll's `status.configuredMembers` when it has a status
+    (ServiceMeshMembers are already folded in there), else `spec.members` plus the members."""
     members: dict[str, set[str]] = {}
     for roll in inventory.member_rolls:
-        members.setdefault(roll.namespace, set()).update(roll.members)
+        configured = roll.configured_members
+        members.setdefault(roll.namespace, set()).update(
+            roll.members if configured is None else configured)
+    with_status = {r.namespace for r in inventory.member_rolls if r.configured_members is not None}
     for member in inventory.members:
-        if member.control_plane_namespace:
-            members.setdefault(member.control_plane_namespace, set()).add(member.namespace)
+        root = member.control_plane_namespace
+        if root and root not in with_status:
+            members.setdefault(root, set()).add(member.namespace)
     return members
 
 

@@ -31,10 +31,12 @@ def _candidate(
     index: int, extension: Extension, meshes: tuple[Mesh, ...], options: Options
 ) -> tuple[Candidate | None, list[Finding]]:
     mesh = mesh_of(extension.namespace, meshes, options.control_plane_namespace)
-    effective = resolve(extension, options.module_defaults.get(extension.image))
+    defaults = options.module_defaults.get(extension.image)
+    effective = resolve(extension, defaults)
     config = resolve_config(extension)
     problems = checks.blocking_problems(extension, effective, config, mesh, options)
     notes = checks.activity_notes(extension, mesh, options.convert_inactive)
+    notes += checks.effective_notes(extension, effective, defaults is not None, bool(problems))
     if mesh is None and options.convert_inactive:
         mesh = _fallback_mesh(meshes, options)  # outside every mesh, yet asked for
     if problems or mesh is None or effective.phase is None or effective.priority is None:

@@ -23,6 +23,11 @@ class Options:
     convert_inactive: bool = False
     module_defaults: Mapping[str, ModuleDefaults] = field(default_factory=dict)  # by image
     module_digests: Mapping[str, str] = field(default_factory=dict)  # by image, to pin
+    # The input holds every AuthorizationPolicy and VirtualService (a cluster read): no SME034.
+    policies_complete: bool = False
+    # OSSM 3.x: the new control plane's root namespace, where mesh-wide plugins go (None: the
+    # old SMCP namespace, said in SME041).
+    root_namespace: str | None = None
 
 
 @dataclass(frozen=True)

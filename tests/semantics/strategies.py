@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -36,7 +37,7 @@ LABELS = (("app", "web"), ("app", "api"), ("version", "v1"), ("tier", "edge"),
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 PRIORITIES = (None, 0, 1, 5, 10, 100, -1, -10, INT32_MAX, INT32_MIN + 1, INT32_MIN,
               INT32_MAX + 1, 2**40, -(2**40))
-SOURCES = ("spec", "status", "spec-over-stale-status")
+SOURCES = ("spec", "status", "status-under-newer-spec")  # status is what ran (contract 2)
 SMCP_VERSIONS = ("v2.0", "v2.1", "v2.2")
 SMCP_GATEWAYS = ((("app", "istio-ingressgateway"), ("istio", "ingressgateway")),
                  (("app", "istio-egressgateway"), ("istio", "egressgateway")))
@@ -57,18 +58,18 @@ class SmeCase:
         return f"{self.namespace}/{self.name}"
 
     def body(self) -> Body:
-        values: dict[str, object] = {"phase": self.phase.name}
+        values: dict[str, Any] = {"phase": self.phase.name}
         if self.priority is not None:
             values["priority"] = self.priority
         if self.source == "status":
             return sme(self.name, self.namespace, image=self.image, selector=dict(self.selector),
                        status=ready_status(**values))
-        stale = None
-        if self.source == "spec-over-stale-status":  # an edit the wasm-cacher has not seen yet
-            stale = ready_status(phase=_other_phase(self.phase).name,
-                                 **({} if self.priority is None else {"priority": 7}))
+        if self.source == "status-under-newer-spec":  # an edit the wasm-cacher has not seen
+            return sme(self.name, self.namespace, image=self.image, selector=dict(self.selector),
+                       status=ready_status(**values), phase=_other_phase(self.phase).name,
+                       priority=7)
         return sme(self.name, self.namespace, image=self.image, selector=dict(self.selector),
-                   status=stale, **values)
+                   **values)
 
     def simulated(self) -> SimExtension:
         return SimExtension(self.id, self.namespace, self.name, self.image, self.phase,
