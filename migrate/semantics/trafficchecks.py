@@ -72,8 +72,9 @@ def _message(marker: str, workloads: list[str], inventory: Inventory, mesh: Mesh
     where = _listed(workloads)
     if marker == EXT_AUTHZ_FILTER:
         return (f"on {where}: Maistra ran it before ext_authz (CUSTOM policy "
-                f"{_refs(_custom(inventory, mesh))}); every WasmPlugin phase runs after it, so "
-                "the plugin now sees only requests the external authorizer allowed")
+                f"{_refs(_custom(inventory, mesh))}) and before authentication; every "
+                "WasmPlugin phase runs after ext_authz, so the plugin now sees only requests "
+                "the external authorizer allowed")
     routes = [r for r in inventory.route_filters if _in_mesh(r.namespace, mesh)]
     return (f"on {where}: Maistra ran it after the fault and cors filters ({_refs(routes)}); "
             "every WasmPlugin phase runs before them, so it now sees CORS preflights and "

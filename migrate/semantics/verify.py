@@ -17,9 +17,11 @@ from typing import TypeVar
 
 from migrate.model import Labels, WorkloadKind
 from migrate.semantics.chain import (
+    AUTHN_FILTERS,
     CORS_FILTER,
     EXT_AUTHZ_FILTER,
     KNOWN_DIFFERENCE_FILTERS,
+    RBAC_FILTER,
     SimExtension,
     SimPlugin,
     SimPolicies,
@@ -34,6 +36,7 @@ PROBE_NAMESPACE = "sme-migrate-probe"
 _Scoped = TypeVar("_Scoped", SimExtension, SimPlugin)
 MAX_PAIRWISE_SELECTORS = 60
 NO_POLICIES = SimPolicies()
+EXT_AUTHZ_ANCHORED = frozenset({AUTHN_FILTERS, RBAC_FILTER})
 
 
 def _union(a: Labels, b: Labels) -> Labels | None:
@@ -115,7 +118,12 @@ class Comparison:
 
 
 def _without_known(chain: Sequence[str]) -> list[str]:
-    return [entry for entry in chain if entry not in KNOWN_DIFFERENCE_FILTERS]
+    """The chain without the filters no phase can keep the plugins' place around. With
+    ext_authz, Maistra's auth phases all ran before authn and rbac too (the shadow RBAC filter
+    was their anchor): those moves belong to the same known difference."""
+    known = KNOWN_DIFFERENCE_FILTERS | (EXT_AUTHZ_ANCHORED if EXT_AUTHZ_FILTER in chain
+                                        else frozenset())
+    return [entry for entry in chain if entry not in known]
 
 
 def _before(chain: Sequence[str], marker: str) -> set[str]:

@@ -22,6 +22,8 @@ from migrate.semantics.versions import MeshVersion
 from tests.support.meshes import (
     Body,
     control_plane,
+    cors_fault_route,
+    custom_policy,
     deployment,
     member_roll,
     ready_status,
@@ -116,6 +118,17 @@ class MeshCase:
     control_plane: ControlPlaneCase | None
     members: tuple[str, ...] | None  # None: no ServiceMeshMemberRoll
     workloads: tuple[DeclaredWorkload, ...]
+    custom_authz: tuple[tuple[str, Labels], ...] = ()  # CUSTOM AuthorizationPolicies
+    cors_routes: bool = False  # a gateway VirtualService with corsPolicy and fault
+
+    def with_traffic(self, workload: SimWorkload) -> SimWorkload:
+        """Contract section 3: a CUSTOM policy reaches its namespace (the root's: every one);
+        the cors/fault VirtualService names a Gateway not in the input, so every gateway."""
+        labels = set(workload.labels)
+        ext_authz = any(ns in (self.root, workload.namespace) and labels.issuperset(sel)
+                        for ns, sel in self.custom_authz)
+        cors = self.cors_routes and workload.kind is WorkloadKind.GATEWAY
+        return dataclasses.replace(workload, ext_authz=ext_authz, cors_fault=cors)
 
     @property
     def mesh_namespaces(self) -> tuple[str, ...]:
@@ -130,6 +143,10 @@ class MeshCase:
             bodies.append(control_plane(self.root, plane.version, plane.wasm_enabled))
         if self.members is not None:
             bodies.append(member_roll(self.root, self.members))
+        bodies += [custom_policy(f"authz-{i}", ns, dict(sel))
+                   for i, (ns, sel) in enumerate(self.custom_authz)]
+        if self.cors_routes:
+            bodies.append(cors_fault_route("public", self.root))
         return bodies
 
     def active(self) -> list[SmeCase]:
@@ -259,6 +276,9 @@ def meshes(draw: st.DrawFn) -> MeshCase:
         control_plane=draw(st.none() | control_planes()),
         members=members,
         workloads=tuple(draw(st.lists(declared_workloads(in_mesh), max_size=3))),
+        custom_authz=tuple(draw(st.lists(st.tuples(st.sampled_from(in_mesh), label_sets(1)),
+                                         max_size=2))),
+        cors_routes=draw(st.booleans()),
     )
 
 
