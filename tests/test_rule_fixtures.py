@@ -30,7 +30,10 @@ def test_every_migration_rule_has_a_fixture_directory() -> None:
 
 @pytest.mark.parametrize("rule", FILE_RULES)
 def test_fixture_triggers_its_rule(rule: str) -> None:
-    outcome = sme_migrate("scan", str(FIXTURES / rule), "--format", "json", "--fail-on", "never")
+    args_file = FIXTURES / rule / "args"  # e.g. a target version the rule needs
+    args = args_file.read_text().split() if args_file.exists() else []
+    outcome = sme_migrate("scan", str(FIXTURES / rule), *args, "--format", "json",
+                          "--fail-on", "never")
     assert outcome.exit_code == 0, outcome.stderr
     found = [f for f in outcome.json()["findings"] if f["rule"] == rule]
     assert found, f"{rule} not reported for its fixture"

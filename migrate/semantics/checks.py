@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from migrate import rules
-from migrate.model import Extension, Finding, Inventory, Workload
+from migrate.model import Extension, Finding, Inventory, Scoped, Workload, WorkloadKind
 from migrate.semantics import meshchecks, trafficchecks
 from migrate.semantics.effective import (
     WRONG_TYPE_NOTE,
@@ -37,6 +37,8 @@ def inactivity_reasons(extension: Extension, mesh: Mesh | None) -> list[str]:
         reasons.append(f"namespace {extension.namespace} is not a member of any mesh in the input")
     elif mesh.extensions_enabled is False:
         reasons.append(f"{mesh.disabled_reason} (mesh {mesh.root})")
+    elif mesh.inert_reason and extension.namespace not in mesh.filter_namespaces:
+        reasons.append(mesh.inert_reason)
     if not extension.image:
         reasons.append("it has no spec.image, so its module was never pulled")
     return reasons
@@ -167,6 +169,33 @@ def direction_finding(
                "be told apart; no `match` was emitted, so on sidecars the plugin also runs on "
                "outbound traffic")
     return _finding(extension, "SME010", why, "spec.workloadSelector")
+
+
+def _has_service(workload: Workload, services: Sequence[Scoped]) -> bool:
+    labels = frozenset(workload.labels)
+    return any(s.namespace == workload.namespace and s.selector and labels.issuperset(s.selector)
+               for s in services)
+
+
+def scope_findings(extension: Extension, matched: Sequence[Workload],
+                   services: Sequence[Scoped]) -> list[Finding]:
+    """`match: SERVER` runs on every inbound HTTP chain; Maistra only on the Services' ones."""
+    found = [_finding(extension, "SME037", "SERVER mode runs the plugin on every inbound HTTP "
+                      "chain; Maistra ran it only on the chains of the pod's Services (not for "
+                      "a pod without a Service, not on passthrough ports, in OSSM 2.1/2.2 "
+                      "possibly only on the first service port)")]
+    bare = [w for w in matched if w.kind is WorkloadKind.SIDECAR and not _has_service(w, services)]
+    if bare:
+        found.append(_finding(extension, "SME038", f"no Service in the input selects "
+                              f"{_listed(bare)}: Maistra never ran the extension there, the "
+                              "WasmPlugin will", "spec.workloadSelector"))
+    return found
+
+
+def root_namespace_finding(extension: Extension, root: str) -> Finding:
+    return _finding(extension, "SME041", f"mesh-wide: written to {root}, the old control-plane "
+                    "namespace; an OSSM 3.x control plane may use another root namespace "
+                    "(see --root-namespace)")
 
 
 def renumbered_finding(extension: Extension, old: int, new: int) -> Finding:

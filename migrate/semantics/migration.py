@@ -75,11 +75,33 @@ def _match_server(
     return False, [checks.direction_finding(ext, target, matched, options.target)]
 
 
+def _placement(candidate: Candidate, options: Options) -> tuple[str | None, list[Finding]]:
+    """OSSM 3.x: a mesh-wide plugin goes to the new control plane's root namespace."""
+    ext = candidate.extension
+    if options.target.major < 3 or ext.namespace != candidate.mesh.root:
+        return None, []
+    if options.root_namespace:
+        return options.root_namespace, []
+    return None, [checks.root_namespace_finding(ext, candidate.mesh.root)]
+
+
+def _scope(candidate: Candidate, match_server: bool, workloads: WorkloadIndex,
+           inventory: Inventory) -> list[Finding]:
+    if not match_server:
+        return []
+    ext = candidate.extension
+    _, matched = workloads.infer(ext.namespace, ext.selector)
+    return checks.scope_findings(ext, matched, inventory.services)
+
+
 def _plan(
-    candidate: Candidate, priority: int, workloads: WorkloadIndex, options: Options
+    candidate: Candidate, priority: int, workloads: WorkloadIndex, options: Options,
+    inventory: Inventory,
 ) -> tuple[PluginPlan, list[Finding]]:
     ext = candidate.extension
     match_server, notes = _match_server(candidate, workloads, options)
+    namespace, placed = _placement(candidate, options)
+    notes += placed + _scope(candidate, match_server, workloads, inventory)
     plan = PluginPlan(
         sme_phase=candidate.phase,
         sme_priority=candidate.priority,
@@ -88,6 +110,7 @@ def _plan(
         match_server=match_server,
         sha256=ext.container_sha256 or options.module_digests.get(ext.image),
         config=candidate.config,
+        namespace=namespace,
     )
     return plan, notes
 
@@ -130,7 +153,7 @@ def _convert_mesh(
     for candidate in candidates:
         ext = candidate.extension
         priority = assignment.priorities[str(candidate.index)]
-        plan, found = _plan(candidate, priority, workloads, options)
+        plan, found = _plan(candidate, priority, workloads, options, inventory)
         found += field_findings(ext, plan)
         if priority != candidate.priority:
             found.append(checks.renumbered_finding(ext, candidate.priority, priority))

@@ -75,8 +75,8 @@ class Migration:
         The effective namespace includes one kustomize gives; the plugin body keeps the
         extension's own `metadata.namespace` (or none), so kustomize still places it.
         """
-        placed = [(c.extension.namespace, c.plugin) for c in self.conversions
-                  if c.plugin is not None]
+        placed = [(c.plugin["metadata"].get("namespace") or c.extension.namespace, c.plugin)
+                  for c in self.conversions if c.plugin is not None]
         return sorted(placed, key=lambda p: (p[0] or "", str(p[1]["metadata"]["name"])))
 
     @property

@@ -1,0 +1,122 @@
+"""Traffic fidelity: the upgrade gate, mesh-wide placement on OSSM 3, inert extensions.
+
+Each test reads what a user sees: the findings' rules and the emitted plugins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from migrate.semantics.migration import migrate
+from migrate.semantics.outcome import Migration, Options
+from migrate.semantics.versions import MeshVersion
+from tests.support.meshes import as_inventory, control_plane, member_roll, ready_status, sme
+
+Body = dict[str, Any]
+
+
+def run(bodies: list[Body], **options: Any) -> Migration:
+    return migrate(as_inventory(bodies), Options(**options))
+
+
+def rules_of(migration: Migration, name: str) -> set[str]:
+    return {f.rule for f in migration.findings if f.resource and f.resource.name == name}
+
+
+def member(namespace: str, control_plane_namespace: str = "istio-system") -> Body:
+    return {"apiVersion": "maistra.io/v1", "kind": "ServiceMeshMember",
+            "metadata": {"name": "default", "namespace": namespace},
+            "spec": {"controlPlaneRef": {"name": "basic",
+                                         "namespace": control_plane_namespace}}}
+
+
+def extension(name: str, namespace: str) -> Body:
+    return sme(name, namespace, phase="PreAuthN", priority=1, config={"a": 1})
+
+
+def test_without_a_roll_status_spec_members_and_service_mesh_members_are_mesh_namespaces(
+) -> None:
+    result = run([control_plane("istio-system", "v2.2", None),
+                  member_roll("istio-system", ["shop"]), member("web"),
+                  extension("in-roll", "shop"), extension("by-member", "web"),
+                  extension("outside", "sandbox")])
+    assert "SME001" in rules_of(result, "in-roll") and "SME001" in rules_of(result, "by-member")
+    assert {"SME030", "SME016"} <= rules_of(result, "outside")
+    assert "SME001" not in rules_of(result, "outside")
+
+
+def test_a_roll_status_overrides_spec_members_and_service_mesh_members() -> None:
+    roll = {**member_roll("istio-system", ["shop", "web"]),
+            "status": {"configuredMembers": ["shop"]}}
+    result = run([control_plane("istio-system", "v2.2", None), roll, member("web"),
+                  extension("configured", "shop"), extension("not-configured", "web")])
+    assert "SME001" in rules_of(result, "configured")
+    assert "SME030" in rules_of(result, "not-configured")
+    assert [p["metadata"]["name"] for p in result.plugins] == ["configured"]
+
+
+def test_an_sme_in_the_control_plane_namespace_always_blocks_the_upgrade() -> None:
+    roll = {**member_roll("istio-system", []), "status": {"configuredMembers": []}}
+    result = run([roll, extension("mesh-wide", "istio-system")])
+    assert "SME001" in rules_of(result, "mesh-wide")
+
+
+OSSM3 = MeshVersion(3, 0)
+
+
+def test_root_namespace_moves_the_mesh_wide_plugins_on_ossm_3() -> None:
+    bodies = [control_plane("istio-system", "v2.2", None), member_roll("istio-system", ["shop"]),
+              extension("mesh-wide", "istio-system"), extension("local", "shop")]
+    result = run(bodies, target=OSSM3, root_namespace="istio-cp")
+    placed = {p["metadata"]["name"]: ns for ns, p in result.placed_plugins}
+    assert placed == {"mesh-wide": "istio-cp", "local": "shop"}
+    assert "SME041" not in rules_of(result, "mesh-wide")
+    assert "istio-cp.mesh-wide" in " ".join(
+        f.message for f in result.findings if f.rule == "SME040")
+
+
+def test_without_root_namespace_ossm_3_says_the_old_namespace_was_kept() -> None:
+    bodies = [control_plane("istio-system", "v2.2", None), extension("mesh-wide", "istio-system")]
+    on_3 = run(bodies, target=OSSM3)
+    assert [ns for ns, _ in on_3.placed_plugins] == ["istio-system"]
+    assert "SME041" in rules_of(on_3, "mesh-wide")
+    on_2 = run(bodies, target=MeshVersion(2, 6), root_namespace="istio-cp")
+    assert [ns for ns, _ in on_2.placed_plugins] == ["istio-system"]
+    assert "SME041" not in rules_of(on_2, "mesh-wide")
+
+
+def telemetry_off(version: str) -> Body:
+    plane = control_plane("istio-system", version, None)
+    plane["spec"]["telemetry"] = {"type": "None"}
+    return plane
+
+
+def envoy_filter(namespace: str) -> Body:
+    return {"apiVersion": "networking.istio.io/v1alpha3", "kind": "EnvoyFilter",
+            "metadata": {"name": "tune", "namespace": namespace}, "spec": {"configPatches": []}}
+
+
+def test_with_telemetry_off_on_2_2_an_extension_no_envoy_filter_reaches_never_ran() -> None:
+    inert = run([telemetry_off("v2.2"), extension("audit", "istio-system")])
+    assert inert.plugins == [] and "SME016" in rules_of(inert, "audit")
+    switched_on = run([telemetry_off("v2.2"), extension("audit", "istio-system")],
+                      convert_inactive=True)
+    assert len(switched_on.plugins) == 1 and "SME016" in rules_of(switched_on, "audit")
+    with_filter = run([telemetry_off("v2.2"), envoy_filter("istio-system"),
+                       extension("audit", "istio-system")])
+    assert len(with_filter.plugins) == 1 and "SME016" not in rules_of(with_filter, "audit")
+
+
+def test_ossm_2_0_had_no_envoy_filter_quirk() -> None:
+    plane = telemetry_off("v2.0")
+    plane["spec"]["techPreview"] = {"wasmExtensions": {"enabled": True}}
+    result = run([plane, extension("audit", "istio-system")])
+    assert len(result.plugins) == 1 and "SME016" not in rules_of(result, "audit")
+
+
+def test_a_status_priority_is_converted_and_a_newer_spec_is_reported() -> None:
+    body = sme("rate", "istio-system", phase="PreAuthN", priority=500, config={"a": 1},
+               status=ready_status(phase="PreAuthN", priority=50))
+    result = run([body])
+    assert [p["spec"]["priority"] for p in result.plugins] == [50]
+    assert "SME031" in rules_of(result, "rate") and "SME039" not in rules_of(result, "rate")
