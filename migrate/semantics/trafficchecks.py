@@ -119,6 +119,8 @@ def not_seen_finding(conversions: Sequence[Conversion], options: Options) -> lis
     if options.policies_complete or not any(c.plugin is not None for c in conversions):
         return []
     return [rules.finding("SME034", "only the CUSTOM AuthorizationPolicies and the "
-                          "VirtualServices with corsPolicy or fault in the input were checked "
-                          "for plugins moved across ext_authz, fault or cors; scan them together "
-                          "with the extensions, or read the cluster")]
+                          "VirtualServices with corsPolicy or fault read with the extensions "
+                          "(in files that also hold a Maistra or WasmPlugin object, or on "
+                          "stdin) were checked for plugins moved across ext_authz, fault or "
+                          "cors; pipe the rendered mesh in (kustomize build ... | sme-migrate "
+                          "scan -) or read the cluster")]
