@@ -132,10 +132,11 @@ def _before(chain: Sequence[str], marker: str) -> set[str]:
 
 def _moves(workload: str, maistra: list[str], istio: list[str]) -> list[Moved]:
     found = []
+    in_both = set(maistra) & set(istio)  # a plugin missing on one side is SME020's business
     for marker in (EXT_AUTHZ_FILTER, CORS_FILTER):
         was, now = _before(maistra, marker), _before(istio, marker)
         found += [Moved(marker, plugin, workload, plugin in was)
-                  for plugin in sorted(was ^ now) if not plugin.startswith("<")]
+                  for plugin in sorted((was ^ now) & in_both) if not plugin.startswith("<")]
     return found
 
 

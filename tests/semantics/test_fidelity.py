@@ -120,3 +120,59 @@ def test_a_status_priority_is_converted_and_a_newer_spec_is_reported() -> None:
     result = run([body])
     assert [p["spec"]["priority"] for p in result.plugins] == [50]
     assert "SME031" in rules_of(result, "rate") and "SME039" not in rules_of(result, "rate")
+
+
+def policy(namespace: str, action: str, selector: dict[str, str] | None = None) -> Body:
+    spec: Body = {"action": action, "rules": [{}]}
+    if selector:
+        spec["selector"] = {"matchLabels": selector}
+    return {"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy",
+            "metadata": {"name": f"{action.lower()}-policy", "namespace": namespace},
+            "spec": spec}
+
+
+def auth_extension(name: str, namespace: str, **labels: str) -> Body:
+    return sme(name, namespace, phase="PreAuthZ", priority=1, config={"a": 1},
+               selector=labels or None)
+
+
+def test_only_a_custom_policy_that_reaches_the_workload_moves_its_plugins() -> None:
+    cart = auth_extension("cart-auth", "shop", app="cart")
+    assert "SME033" not in rules_of(run([policy("shop", "ALLOW"), cart]), "cart-auth")
+    assert "SME033" not in rules_of(run([policy("web", "CUSTOM"), cart]), "cart-auth")
+    assert "SME033" in rules_of(run([policy("shop", "CUSTOM"), cart]), "cart-auth")
+    mesh_wide = policy("istio-system", "CUSTOM", {"app": "cart"})
+    assert "SME033" in rules_of(run([mesh_wide, cart]), "cart-auth")
+
+
+def test_a_stats_plugin_keeps_its_place_after_ext_authz() -> None:
+    stats = sme("counter", "shop", phase="PreStats", priority=1, config={"a": 1})
+    assert "SME033" not in rules_of(run([policy("shop", "CUSTOM"), stats]), "counter")
+
+
+def route(gateways: list[str]) -> Body:
+    return {"apiVersion": "networking.istio.io/v1beta1", "kind": "VirtualService",
+            "metadata": {"name": "web", "namespace": "shop"},
+            "spec": {"gateways": gateways, "http": [{"corsPolicy": {"allowOrigins": []},
+                                                     "route": []}]}}
+
+
+def istio_gateway(name: str, **selector: str) -> Body:
+    return {"apiVersion": "networking.istio.io/v1beta1", "kind": "Gateway",
+            "metadata": {"name": name, "namespace": "shop"}, "spec": {"selector": selector}}
+
+
+def test_cors_routes_move_gateway_plugins_only_on_the_gateways_serving_them() -> None:
+    plane = control_plane("istio-system", "v2.2", None)  # deploys the default gateways
+    edge = auth_extension("edge", "istio-system", istio="ingressgateway")
+
+    def edge_rules(*extra: Body) -> set[str]:
+        return rules_of(run([plane, edge, *extra]), "edge")
+
+    assert "SME035" in edge_rules(route(["shop/public"]))  # Gateway not in the input
+    assert "SME035" in edge_rules(route(["public"]), istio_gateway("public",
+                                                                   istio="ingressgateway"))
+    assert "SME035" not in edge_rules(route(["public"]), istio_gateway("public",
+                                                                       istio="egressgateway"))
+    sidecars_only = edge_rules(route(["mesh"]))
+    assert "SME035" not in sidecars_only and "SME036" in sidecars_only
