@@ -213,7 +213,7 @@ def sme_found(conversion: Conversion, meshes: Sequence[Mesh], options: Options) 
     if mesh_of(ext.namespace, tuple(meshes), options.control_plane_namespace) is None:
         return _finding(ext, "SME030", f"namespace {ext.namespace} is neither a control-plane "
                         "namespace nor a configured member of a mesh, so it does not block the "
-                        f"upgrade to OSSM 2.3 (it goes away with the CRD): {outcome}")
+                        "upgrade to OSSM 2.3 and goes away with the CRD; delete it")
     return _finding(ext, "SME001", f"blocks the upgrade to OSSM 2.3: {outcome}")
 
 

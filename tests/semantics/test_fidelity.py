@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+
 from migrate.semantics.migration import migrate
 from migrate.semantics.outcome import Migration, Options
 from migrate.semantics.versions import MeshVersion
+from tests.semantics.strategies import MeshCase, meshes
 from tests.support.meshes import as_inventory, control_plane, member_roll, ready_status, sme
 
 Body = dict[str, Any]
@@ -176,3 +179,17 @@ def test_cors_routes_move_gateway_plugins_only_on_the_gateways_serving_them() ->
                                                                        istio="egressgateway"))
     sidecars_only = edge_rules(route(["mesh"]))
     assert "SME035" not in sidecars_only and "SME036" in sidecars_only
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(case=meshes())
+def test_exactly_the_extensions_in_mesh_namespaces_block_the_upgrade(case: MeshCase) -> None:
+    """Contract section 5: the operator's gate is the namespace, not readiness or activity.
+    Without a member roll membership is unknown: every extension is taken to block."""
+    result = migrate(as_inventory(case.bodies()), Options(control_plane_namespace=case.root))
+    blocking = {f"{f.resource.namespace}/{f.resource.name}" for f in result.findings
+                if f.rule == "SME001" and f.resource}
+    in_mesh = {e.id for e in case.extensions
+               if case.members is None or e.namespace in case.mesh_namespaces}
+    assert blocking == in_mesh
