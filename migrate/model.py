@@ -170,6 +170,7 @@ class ConfigKind(enum.Enum):
     ABSENT = "absent"  # no spec.config at all: the plugin received the 4 bytes `null`
     OBJECT = "object"  # a v1 object (or a v1alpha1 string holding a JSON object)
     STRING = "string"  # a v1alpha1 string (or v1 raw_v1alpha1_config) that still needs parsing
+    WRONG_TYPE = "wrong-type"  # not the type its own CRD gives config: the API server refused it
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,7 @@ class ControlPlane:
     wasm_extensions: JsonObject | None  # spec.techPreview.wasmExtensions, None when absent
     tech_preview_keys: tuple[str, ...]
     gateway_labels: tuple[Labels, ...]  # label sets of the gateways this SMCP deploys
+    telemetry_type: str | None = None  # spec.telemetry.type ("None": telemetry v2 off)
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,7 @@ class MemberRoll:
     resource: Resource
     namespace: str
     members: tuple[str, ...]
+    configured_members: tuple[str, ...] | None = None  # status.configuredMembers; None: no status
 
 
 @dataclass(frozen=True)
@@ -256,6 +259,35 @@ class Workload:
 
 
 @dataclass(frozen=True)
+class Scoped:
+    """A policy-like object that applies to the workloads its namespace and selector reach."""
+
+    resource: Resource
+    namespace: str | None
+    selector: Labels
+
+
+@dataclass(frozen=True)
+class RouteFilters:
+    """A VirtualService that sets `corsPolicy` or `fault`: Envoy's cors/fault filters act on it."""
+
+    resource: Resource
+    namespace: str | None
+    gateways: tuple[str, ...]  # spec.gateways as written (empty: the mesh's sidecars)
+    cors: bool
+    fault: bool
+
+
+@dataclass(frozen=True)
+class GatewayDecl:
+    """An Istio Gateway: which gateway pods (by selector) serve the VirtualServices bound to it."""
+
+    namespace: str | None
+    name: str
+    selector: Labels
+
+
+@dataclass(frozen=True)
 class Inventory:
     """Everything the sources found, normalised."""
 
@@ -266,6 +298,11 @@ class Inventory:
     plugins: tuple[ExistingPlugin, ...] = ()
     workloads: tuple[Workload, ...] = ()
     findings: tuple[Finding, ...] = ()  # problems met while reading (unparsable files, ...)
+    custom_authz: tuple[Scoped, ...] = ()  # AuthorizationPolicies with action CUSTOM
+    route_filters: tuple[RouteFilters, ...] = ()  # VirtualServices with corsPolicy or fault
+    gateways: tuple[GatewayDecl, ...] = ()
+    services: tuple[Scoped, ...] = ()  # Kubernetes Services (selector = spec.selector)
+    envoy_filters: tuple[Scoped, ...] = ()  # EnvoyFilters (selector = workloadSelector.labels)
 
 
 Scanned = tuple[ResourceRef, Location | None]  # one document a scan read, and where

@@ -7,6 +7,7 @@ from typing import Any
 
 from migrate import rules
 from migrate.inventory.annotations import ORDER_ANNOTATION, parse_order_annotation
+from migrate.inventory.traffic import traffic_object
 from migrate.inventory.workloads import gateway_labels_of_control_plane, workloads_of
 from migrate.model import (
     ConfigKind,
@@ -34,11 +35,20 @@ def _mapping(value: object) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def _wrong_type(resource: Resource, raw: object) -> bool:
+    """v1 types config as an object, v1alpha1 as a string: anything else was refused."""
+    if resource.api_version == "maistra.io/v1alpha1":
+        return not isinstance(raw, str)
+    return resource.api_version == "maistra.io/v1" and not isinstance(raw, Mapping)
+
+
 def _config_of(resource: Resource) -> ExtensionConfig:
     spec = resource.spec
     raw = spec.get("config")
     if raw is None:
         return ExtensionConfig(ConfigKind.ABSENT)
+    if _wrong_type(resource, raw):
+        return ExtensionConfig(ConfigKind.WRONG_TYPE, raw)
     if isinstance(raw, Mapping):
         embedded = raw.get(RAW_V1ALPHA1_CONFIG)
         if isinstance(embedded, str):
@@ -98,6 +108,7 @@ def control_plane_of(resource: Resource) -> ControlPlane:
     tech_preview = _mapping(resource.spec.get("techPreview"))
     wasm = tech_preview.get("wasmExtensions")
     version = resource.spec.get("version")
+    telemetry = _mapping(resource.spec.get("telemetry")).get("type")
     return ControlPlane(
         resource=resource,
         namespace=resource.namespace or "",
@@ -106,13 +117,19 @@ def control_plane_of(resource: Resource) -> ControlPlane:
         wasm_extensions=_mapping(wasm) if "wasmExtensions" in tech_preview else None,
         tech_preview_keys=tuple(str(k) for k in tech_preview),
         gateway_labels=gateway_labels_of_control_plane(resource),
+        telemetry_type=str(telemetry) if telemetry else None,
     )
 
 
+def _names(value: object) -> tuple[str, ...]:
+    return tuple(str(m) for m in value) if isinstance(value, list) else ()
+
+
 def member_roll_of(resource: Resource) -> MemberRoll:
-    members = resource.spec.get("members")
-    names = tuple(str(m) for m in members) if isinstance(members, list) else ()
-    return MemberRoll(resource, resource.namespace or "", names)
+    names = _names(resource.spec.get("members"))
+    configured = resource.status.get("configuredMembers")
+    known = _names(configured) if "status" in resource.body and configured is not None else None
+    return MemberRoll(resource, resource.namespace or "", names, known)
 
 
 def member_of(resource: Resource) -> Member:
@@ -174,9 +191,12 @@ def build_inventory(resources: Iterable[Resource], findings: Sequence[Finding] =
     plugins: list[ExistingPlugin] = []
     workloads: list[Workload] = []
     problems = list(findings)
+    traffic: dict[str, list[Any]] = {}
     for resource in resources:
         kind, group = resource.kind, _group(resource.api_version)
-        if kind == SME_KIND and resource.api_version in MAISTRA_SME_VERSIONS:
+        if (found := traffic_object(resource)) is not None:
+            traffic.setdefault(found[0], []).append(found[1])
+        elif kind == SME_KIND and resource.api_version in MAISTRA_SME_VERSIONS:
             extensions.append(extension_of(resource))
         elif kind == SME_KIND and group == "extensions.maistra.io":
             problems.append(_dev_api_finding(resource))
@@ -198,4 +218,5 @@ def build_inventory(resources: Iterable[Resource], findings: Sequence[Finding] =
         plugins=tuple(plugins),
         workloads=tuple(workloads),
         findings=tuple(problems),
+        **{key: tuple(items) for key, items in traffic.items() if key},
     )

@@ -12,12 +12,15 @@ sorting last; buckets emitted AUTHN <authn> AUTHZ <rbac> STATS UNSPECIFIED <stat
 CLIENT mode, sidecar inbound listeners SERVER mode.
 
 The built-in filters are part of both chains, so a plugin moved across one of them shows up.
+Two groups move in ways no phase can undo (contract section 3): `<ext_authz>` (a CUSTOM
+AuthorizationPolicy), which Maistra's auth phases preceded and every WasmPlugin follows, and
+`<fault>`/`<cors>`, which Maistra's unanchored phases followed and every WasmPlugin precedes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from migrate.model import Labels, PluginPhase, SmePhase, WorkloadKind
 from migrate.semantics.versions import MeshVersion
@@ -29,16 +32,9 @@ ISTIO_PHASE_ORDER = (
     PluginPhase.UNSPECIFIED,
 )
 AUTHN_FILTERS, RBAC_FILTER, STATS_FILTER = "<authn>", "<rbac>", "<stats>"
-MAISTRA_BUILTINS_AFTER = {
-    SmePhase.PreAuthN: AUTHN_FILTERS,
-    SmePhase.PreAuthZ: RBAC_FILTER,
-    SmePhase.PostStats: STATS_FILTER,
-}
-ISTIO_BUILTINS_AFTER = {
-    PluginPhase.AUTHN: AUTHN_FILTERS,
-    PluginPhase.AUTHZ: RBAC_FILTER,
-    PluginPhase.UNSPECIFIED: STATS_FILTER,
-}
+EXT_AUTHZ_FILTER, FAULT_FILTER, CORS_FILTER = "<ext_authz>", "<fault>", "<cors>"
+KNOWN_DIFFERENCE_FILTERS = frozenset({EXT_AUTHZ_FILTER, FAULT_FILTER, CORS_FILTER})
+Layout = tuple[SmePhase | PluginPhase | str, ...]
 MODES_OF = {WorkloadKind.SIDECAR: "SERVER", WorkloadKind.GATEWAY: "CLIENT"}
 MATCH_ALL_MODES = frozenset({"UNDEFINED", "CLIENT_AND_SERVER"})
 
@@ -70,11 +66,40 @@ class SimWorkload:
     namespace: str
     labels: Labels
     kind: WorkloadKind
+    ext_authz: bool = False  # a CUSTOM AuthorizationPolicy selects it
+    cors_fault: bool = False  # a gateway serving VirtualServices with corsPolicy or fault
+
+    @property
+    def anchored(self) -> bool:
+        """Has jwt/authn/rbac filters. A gateway has none unless policies add them: assumed
+        for every workload but a gateway with cors/fault routes and no CUSTOM policy."""
+        return self.kind is WorkloadKind.SIDECAR or self.ext_authz or not self.cors_fault
 
     @property
     def display(self) -> str:
         labels = ",".join(f"{k}={v}" for k, v in self.labels) or "<no labels>"
         return f"{self.kind.value} in {self.namespace or '<unset>'} [{labels}]"
+
+
+@dataclass(frozen=True)
+class SimPolicies:
+    """What puts ext_authz or fault/cors filters on a workload."""
+
+    custom_authz: tuple[tuple[str, Labels], ...] = ()  # (namespace, selector) of CUSTOM policies
+    cors_gateways: tuple[Labels, ...] = ()  # selectors of gateways serving cors/fault routes
+
+    @property
+    def selectors(self) -> tuple[Labels, ...]:
+        return (*(sel for _, sel in self.custom_authz), *self.cors_gateways)
+
+
+def with_policies(workload: SimWorkload, policies: SimPolicies, root: str) -> SimWorkload:
+    labels = frozenset(workload.labels)
+    ext_authz = any(ns in (root, workload.namespace) and labels.issuperset(sel)
+                    for ns, sel in policies.custom_authz)
+    cors = workload.kind is WorkloadKind.GATEWAY and any(
+        labels.issuperset(sel) for sel in policies.cors_gateways)
+    return replace(workload, ext_authz=ext_authz, cors_fault=cors)
 
 
 def _scoped(items: Sequence[SimExtension], workload: SimWorkload, root: str) -> list[SimExtension]:
@@ -94,17 +119,48 @@ def _maistra_key(extension: SimExtension, root: str) -> tuple[int, str, bool, st
             extension.name)
 
 
+def _route_filters(workload: SimWorkload) -> Layout:
+    return (FAULT_FILTER, CORS_FILTER) if workload.cors_fault else ()
+
+
+def maistra_layout(workload: SimWorkload) -> Layout:
+    """Where pilot's walk put each phase among the built-in filters (domain notes 1.7, 11).
+
+    With CUSTOM, the first RBAC filter is the shadow one before ext_authz: every auth phase is
+    emitted before it. Phases with no anchor went just before the router, after fault and cors.
+    """
+    p, cors = SmePhase, _route_filters(workload)
+    if not workload.anchored:
+        return (*cors, *SmePhase, STATS_FILTER)
+    if workload.ext_authz:
+        return (p.PreAuthN, p.PostAuthN, p.PreAuthZ, p.PostAuthZ, EXT_AUTHZ_FILTER,
+                AUTHN_FILTERS, RBAC_FILTER, *cors, p.PreStats, p.PostStats, STATS_FILTER)
+    return (p.PreAuthN, AUTHN_FILTERS, p.PostAuthN, p.PreAuthZ, RBAC_FILTER, p.PostAuthZ,
+            *cors, p.PreStats, p.PostStats, STATS_FILTER)
+
+
+def istio_layout(workload: SimWorkload) -> Layout:
+    """Istio: ext_authz before every phase, fault and cors after every phase."""
+    p = PluginPhase
+    ext = (EXT_AUTHZ_FILTER,) if workload.ext_authz else ()
+    anchors = workload.anchored
+    return (*ext, p.AUTHN, *((AUTHN_FILTERS,) if anchors else ()), p.AUTHZ,
+            *((RBAC_FILTER,) if anchors else ()), p.STATS, p.UNSPECIFIED,
+            *_route_filters(workload), STATS_FILTER)
+
+
 def maistra_chain(
     workload: SimWorkload, extensions: Sequence[SimExtension], root: str
 ) -> list[str]:
     matched = _scoped(extensions, workload, root)
     chain: list[str] = []
-    for phase in SmePhase:
-        bucket = sorted((e for e in matched if e.phase is phase),
+    for slot in maistra_layout(workload):
+        if isinstance(slot, str):
+            chain.append(slot)
+            continue
+        bucket = sorted((e for e in matched if e.phase is slot),
                         key=lambda e: _maistra_key(e, root))
         chain.extend(e.id for e in bucket)
-        if builtin := MAISTRA_BUILTINS_AFTER.get(phase):
-            chain.append(builtin)
     return chain
 
 
@@ -133,10 +189,11 @@ def istio_chain(
     matched = [p for p in ordered if labels.issuperset(p.selector) and _mode_matches(p, workload)]
     unset = version.unset_priority
     chain: list[str] = []
-    for phase in ISTIO_PHASE_ORDER:
-        bucket = [p for p in matched if p.phase is phase]
+    for slot in istio_layout(workload):
+        if isinstance(slot, str):
+            chain.append(slot)
+            continue
+        bucket = [p for p in matched if p.phase is slot]
         bucket.sort(key=lambda p: -(unset if p.priority is None else p.priority))
         chain.extend(p.id for p in bucket)
-        if builtin := ISTIO_BUILTINS_AFTER.get(phase):
-            chain.append(builtin)
     return chain

@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from migrate import rules
-from migrate.model import Extension, Finding, Inventory, Workload
-from migrate.semantics import meshchecks
-from migrate.semantics.effective import ConfigOutcome, Effective
-from migrate.semantics.meshes import Mesh
+from migrate.model import Extension, Finding, Inventory, Scoped, Workload, WorkloadKind
+from migrate.semantics import meshchecks, trafficchecks
+from migrate.semantics.effective import (
+    WRONG_TYPE_NOTE,
+    ConfigOutcome,
+    Effective,
+    status_disagreements,
+)
+from migrate.semantics.meshes import Mesh, mesh_of
 from migrate.semantics.outcome import Conversion, Options, Reordered
 from migrate.semantics.targets import Target
 from migrate.semantics.versions import MeshVersion
@@ -32,6 +37,8 @@ def inactivity_reasons(extension: Extension, mesh: Mesh | None) -> list[str]:
         reasons.append(f"namespace {extension.namespace} is not a member of any mesh in the input")
     elif mesh.extensions_enabled is False:
         reasons.append(f"{mesh.disabled_reason} (mesh {mesh.root})")
+    elif mesh.inert_reason and extension.namespace not in mesh.filter_namespaces:
+        reasons.append(mesh.inert_reason)
     if not extension.image:
         reasons.append("it has no spec.image, so its module was never pulled")
     return reasons
@@ -52,6 +59,8 @@ def _phase_problems(extension: Extension, effective: Effective) -> list[Finding]
 
 
 def config_finding(extension: Extension, config: ConfigOutcome) -> Finding:
+    if config.note == WRONG_TYPE_NOTE:
+        return _wrong_type_finding(extension)
     return _finding(extension, "SME002", f"the configuration cannot "
                     f"become a pluginConfig object: {config.note}; not converted", "spec.config")
 
@@ -61,6 +70,21 @@ def module_failure_finding(extension: Extension, failure: str) -> Finding:
                     "only for a module that passes its check: under FAIL_CLOSE a module that "
                     "fails to load or to start breaks the workload's traffic",
                     "spec.image")
+
+
+def _kind_of_value(value: object) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a list" if isinstance(value, list) else f"the scalar {value!r}"
+
+
+def _wrong_type_finding(extension: Extension) -> Finding:
+    api = extension.resource.api_version
+    expected = "a string" if api.endswith("v1alpha1") else "an object"
+    return _finding(extension, "SME032", f"spec.config is "
+                    f"{_kind_of_value(extension.config.value)}, but {api} "
+                    f"types it as {expected}: the API server refused this object, so it never "
+                    "ran; not converted", "spec.config")
 
 
 def blocking_problems(
@@ -80,6 +104,21 @@ def blocking_problems(
     if reasons and not (options.convert_inactive and extension.image):
         found.append(_finding(extension, "SME016", "not active: "
                               + "; ".join(reasons) + ". Not converted (see --convert-inactive)"))
+    return found
+
+
+def effective_notes(extension: Extension, effective: Effective, module_checked: bool,
+                    blocked: bool) -> list[Finding]:
+    """A spec the cacher had not applied yet, and (when converted) a priority nothing set."""
+    found = []
+    if disagreements := status_disagreements(extension, effective):
+        found.append(_finding(extension, "SME031", "; ".join(disagreements) + ": the status "
+                              "is what ran, so the conversion keeps it (an edit the wasm-cacher "
+                              "had not applied yet)", "spec"))
+    if effective.priority_source == "default" and not (module_checked or blocked):
+        found.append(_finding(extension, "SME039", "no priority in spec or status: taken as 0, "
+                              "the default when the image's manifest.yaml sets none (run with "
+                              "--check-modules to read it)"))
     return found
 
 
@@ -141,17 +180,49 @@ def direction_finding(
     return _finding(extension, "SME010", why, "spec.workloadSelector")
 
 
+def _has_service(workload: Workload, services: Sequence[Scoped]) -> bool:
+    labels = frozenset(workload.labels)
+    return any(s.namespace == workload.namespace and s.selector and labels.issuperset(s.selector)
+               for s in services)
+
+
+def scope_findings(extension: Extension, matched: Sequence[Workload],
+                   services: Sequence[Scoped]) -> list[Finding]:
+    """`match: SERVER` runs on every inbound HTTP chain; Maistra only on the Services' ones."""
+    found = [_finding(extension, "SME037", "SERVER mode runs the plugin on every inbound HTTP "
+                      "chain; Maistra ran it only on the chains of the pod's Services (not for "
+                      "a pod without a Service, not on passthrough ports, in OSSM 2.1/2.2 "
+                      "possibly only on the first service port)")]
+    bare = [w for w in matched if w.kind is WorkloadKind.SIDECAR and not _has_service(w, services)]
+    if bare:
+        found.append(_finding(extension, "SME038", f"no Service in the input selects "
+                              f"{_listed(bare)}: Maistra never ran the extension there, the "
+                              "WasmPlugin will", "spec.workloadSelector"))
+    return found
+
+
+def root_namespace_finding(extension: Extension, root: str) -> Finding:
+    return _finding(extension, "SME041", f"mesh-wide: written to {root}, the old control-plane "
+                    "namespace; an OSSM 3.x control plane may use another root namespace "
+                    "(see --root-namespace)")
+
+
 def renumbered_finding(extension: Extension, old: int, new: int) -> Finding:
     return _finding(extension, "SME005", f"priority {old} becomes {new} "
                     "so that the order inside its WasmPlugin phase stays the same", "spec.priority")
 
 
-def sme_found(conversion: Conversion) -> Finding:
+def sme_found(conversion: Conversion, meshes: Sequence[Mesh], options: Options) -> Finding:
+    """The operator's upgrade gate: an SME in a mesh namespace blocks it, one elsewhere not."""
     ext = conversion.extension
     if conversion.plugin is not None:
         outcome = f"convert it to WasmPlugin {ext.namespace or '-'}/{ext.name}"
     else:
         outcome = "it cannot be converted automatically (see the other findings)"
+    if mesh_of(ext.namespace, tuple(meshes), options.control_plane_namespace) is None:
+        return _finding(ext, "SME030", f"namespace {ext.namespace} is neither a control-plane "
+                        "namespace nor a configured member of a mesh, so it does not block the "
+                        "upgrade to OSSM 2.3 and goes away with the CRD; delete it")
     return _finding(ext, "SME001", f"blocks the upgrade to OSSM 2.3: {outcome}")
 
 
@@ -191,7 +262,7 @@ def run_level_findings(
 ) -> list[Finding]:
     found = list(inventory.findings)
     for conversion in conversions:
-        found.append(sme_found(conversion))
+        found.append(sme_found(conversion, meshes, options))
         found.extend(conversion.findings)
     found.extend(duplicate_findings(inventory.extensions))
     found.extend(meshchecks.control_plane_findings(inventory))
@@ -199,4 +270,5 @@ def run_level_findings(
     found.extend(meshchecks.plugin_conflicts(inventory, meshes, conversions, options))
     found.extend(meshchecks.equivalence_findings(inventory, meshes, conversions, options,
                                                  reordered))
+    found.extend(trafficchecks.not_seen_finding(conversions, options))
     return found

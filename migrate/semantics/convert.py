@@ -28,6 +28,7 @@ class PluginPlan:
     match_server: bool
     sha256: str | None
     config: ConfigOutcome
+    namespace: str | None = None  # where to write it when not the extension's (--root-namespace)
 
 
 def plugin_url(image: str) -> str:
@@ -37,8 +38,8 @@ def plugin_url(image: str) -> str:
 def _metadata(extension: Extension, plan: PluginPlan) -> dict[str, Any]:
     meta = extension.resource.metadata
     out: dict[str, Any] = {"name": extension.name}
-    if meta.get("namespace"):
-        out["namespace"] = meta["namespace"]
+    if namespace := plan.namespace or meta.get("namespace"):
+        out["namespace"] = namespace
     labels = meta.get("labels")
     if isinstance(labels, Mapping) and labels:
         out["labels"] = dict(labels)
@@ -134,4 +135,12 @@ def field_findings(extension: Extension, plan: PluginPlan) -> list[Finding]:
                               "spec.phase"))
     found.append(_finding(extension, "SME018", "if its module cannot be fetched, "
                           "requests now fail (FAIL_CLOSE) instead of bypassing it"))
+    found.append(_plugin_name_finding(extension, plan))
     return found
+
+
+def _plugin_name_finding(extension: Extension, plan: PluginPlan) -> Finding:
+    namespace = plan.namespace or extension.namespace or "<namespace>"
+    return _finding(extension, "SME040", f"Envoy now names the plugin "
+                    f"'{namespace}.{extension.name}' (was '{extension.name}'): stats, logs and "
+                    "alerts keyed on the plugin name change")

@@ -18,6 +18,7 @@ import yaml
 from migrate.model import ConfigKind, Extension, SmePhase
 
 MAX_CONFIG_ALIASES = 100
+WRONG_TYPE_NOTE = "wrong-type"
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Effective:
     phase_source: str  # "spec", "status", "manifest" or "" when unresolved
     priority: int | None  # None: a value was found but it is not an integer
     raw_priority: object
+    priority_source: str = ""  # "status", "spec", "manifest" or "default" (nothing set it)
 
 
 def _is_int(value: object) -> bool:
@@ -48,22 +50,45 @@ def _first_set(candidates: list[tuple[str, object]]) -> tuple[str, object]:
     return "", None
 
 
-def resolve(extension: Extension, defaults: ModuleDefaults | None = None) -> Effective:
-    defaults = defaults or ModuleDefaults()
-    status_phase = extension.phase_status or None  # status.phase is omitempty: "" means unset
-    source, raw_phase = _first_set(
-        [("spec", extension.phase_spec), ("status", status_phase), ("manifest", defaults.phase)]
-    )
-    _, raw_priority = _first_set(
-        [
-            ("spec", extension.priority_spec),
-            ("status", extension.priority_status),
-            ("manifest", defaults.priority),
-            ("default", 0),
-        ]
-    )
+def _effective(phase_source: str, raw_phase: object, priority_source: str,
+               raw_priority: object) -> Effective:
     priority = int(raw_priority) if _is_int(raw_priority) else None  # type: ignore[call-overload]
-    return Effective(SmePhase.parse(raw_phase), raw_phase, source, priority, raw_priority)
+    return Effective(SmePhase.parse(raw_phase), raw_phase, phase_source, priority, raw_priority,
+                     priority_source)
+
+
+def _from_status(extension: Extension) -> Effective | None:
+    """What ran: the cacher's status.phase and status.priority (omitted when zero)."""
+    if not extension.phase_status:
+        return None
+    raw_priority = 0 if extension.priority_status is None else extension.priority_status
+    return _effective("status", extension.phase_status, "status", raw_priority)
+
+
+def resolve(extension: Extension, defaults: ModuleDefaults | None = None) -> Effective:
+    """Status first (it is what pilot read); else spec, then the image's manifest, then 0."""
+    if (from_status := _from_status(extension)) is not None:
+        return from_status
+    defaults = defaults or ModuleDefaults()
+    phase_source, raw_phase = _first_set(
+        [("spec", extension.phase_spec), ("manifest", defaults.phase)])
+    priority_source, raw_priority = _first_set(
+        [("spec", extension.priority_spec), ("manifest", defaults.priority), ("default", 0)])
+    return _effective(phase_source, raw_phase, priority_source, raw_priority)
+
+
+def status_disagreements(extension: Extension, effective: Effective) -> list[str]:
+    """The spec fields that say something else than the status that ran."""
+    if effective.phase_source != "status":
+        return []
+    found = []
+    if extension.phase_spec is not None and extension.phase_spec != effective.raw_phase:
+        found.append(f"spec.phase {extension.phase_spec!r} but status.phase "
+                     f"{effective.raw_phase!r}")
+    if extension.priority_spec is not None and extension.priority_spec != effective.raw_priority:
+        found.append(f"spec.priority {extension.priority_spec!r} but status.priority "
+                     f"{effective.raw_priority!r}")
+    return found
 
 
 @dataclass(frozen=True)
@@ -137,6 +162,8 @@ def _from_string(text: str) -> ConfigOutcome:
         value = json.loads(text)
     except ValueError:
         return _from_yaml(text)
+    if value is None:  # the string `null`: Maistra handed the plugin no object either
+        return ConfigOutcome(None, True, "no-config")
     if isinstance(value, dict) and _is_json_compatible(value):
         return ConfigOutcome(value)
     if isinstance(value, dict):
@@ -148,6 +175,8 @@ def resolve_config(extension: Extension) -> ConfigOutcome:
     config = extension.config
     if config.kind is ConfigKind.ABSENT:
         return ConfigOutcome(None, True, "no-config")
+    if config.kind is ConfigKind.WRONG_TYPE:
+        return ConfigOutcome(None, False, WRONG_TYPE_NOTE)
     if config.kind is ConfigKind.OBJECT:
         if not config.value:
             return ConfigOutcome(None, True, "empty-object")

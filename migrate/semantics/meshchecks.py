@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from migrate import rules
-from migrate.model import ControlPlane, ExistingPlugin, Finding, Inventory, PluginPhase
+from migrate.model import (
+    ControlPlane,
+    ExistingPlugin,
+    Finding,
+    Inventory,
+    Location,
+    PluginPhase,
+    ResourceRef,
+)
+from migrate.semantics import trafficchecks
 from migrate.semantics.chain import SimExtension, SimPlugin, SimWorkload
 from migrate.semantics.meshes import Mesh
 from migrate.semantics.outcome import Conversion, Options, Reordered
 from migrate.semantics.targets import mesh_workloads
-from migrate.semantics.verify import differences, simulated_workloads
+from migrate.semantics.verify import compare, simulated_workloads
 from migrate.semantics.versions import MeshVersion
 
 MAX_DIFFERENCES_REPORTED = 20
@@ -127,6 +136,16 @@ def _known_workloads(mesh: Mesh, inventory: Inventory) -> list[SimWorkload]:
             for w in mesh_workloads(mesh, inventory.workloads)]
 
 
+def _refs(migrated: Sequence[Conversion], reordered: Sequence[Reordered]
+          ) -> dict[str, tuple[ResourceRef, Location | None]]:
+    refs = {_sim_id(c): (c.extension.resource.ref, c.extension.resource.location)
+            for c in migrated}
+    for again in reordered:
+        resource = again.plugin.resource
+        refs[_sim_earlier(again)[0].id] = (resource.ref, resource.location)
+    return refs
+
+
 def equivalence_findings(
     inventory: Inventory, meshes: Sequence[Mesh], conversions: Sequence[Conversion],
     options: Options, reordered: Sequence[Reordered] = (),
@@ -136,12 +155,17 @@ def equivalence_findings(
         migrated = [c for c in conversions if _in_mesh(c, mesh)]
         if not migrated:
             continue
-        earlier = [_sim_earlier(r) for r in reordered if r.mesh_root == mesh.root]
+        again = [r for r in reordered if r.mesh_root == mesh.root]
+        earlier = [_sim_earlier(r) for r in again]
         extensions = [_sim_extension(c) for c in migrated] + [e for e, _ in earlier]
         plugins = [_sim_plugin(c) for c in migrated] + [p for _, p in earlier]
+        policies = trafficchecks.policies_of(inventory, mesh)
         workloads = simulated_workloads(mesh.root, extensions, _known_workloads(mesh, inventory),
-                                        mesh.members or ())
-        lines = differences(workloads, extensions, plugins, mesh.root, options.target)
+                                        mesh.members or (), policies)
+        result = compare(workloads, extensions, plugins, mesh.root, options.target)
         found.extend(rules.finding("SME020", f"mesh {mesh.root}: {line}")
-                     for line in lines[:MAX_DIFFERENCES_REPORTED])
+                     for line in result.broken[:MAX_DIFFERENCES_REPORTED])
+        found.extend(trafficchecks.moved_findings(result.moved, _refs(migrated, again),
+                                                  inventory, mesh))
+        found.extend(trafficchecks.unchecked_gateway_findings(inventory, mesh, migrated))
     return found

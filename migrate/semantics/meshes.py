@@ -15,6 +15,8 @@ class Mesh:
     members: frozenset[str] | None  # None: no member roll in the input, membership unknown
     extensions_enabled: bool | None  # None: unknown
     disabled_reason: str = ""
+    inert_reason: str = ""  # OSSM 2.1/2.2, telemetry off, no EnvoyFilter at the root
+    filter_namespaces: frozenset[str] = frozenset()  # namespaces holding an EnvoyFilter
 
     def contains(self, namespace: str | None) -> bool | None:
         """True/False when known; None when the input does not say."""
@@ -50,13 +52,33 @@ def extensions_enabled(plane: ControlPlane | None) -> tuple[bool | None, str]:
     return _version_default(plane)
 
 
+def _inert_reason(plane: ControlPlane | None, filter_namespaces: frozenset[str]) -> str:
+    """In 2.1/2.2 pilot patched no listener of a proxy no EnvoyFilter matched (notes 1.6)."""
+    if plane is None or plane.telemetry_type != "None" or plane.namespace in filter_namespaces:
+        return ""
+    try:
+        version = MeshVersion.parse(plane.version) if plane.version else None
+    except ValueError:
+        return ""
+    if version is None or not MeshVersion(2, 1) <= version <= MeshVersion(2, 2):
+        return ""
+    return (f"OSSM {plane.version} with telemetry off (spec.telemetry.type: None) and no "
+            "EnvoyFilter in the input that could match its proxies: pilot never patched them")
+
+
 def _members_by_root(inventory: Inventory) -> dict[str, set[str]]:
+    """The operator's mesh namespaces: a roll's `status.configuredMembers` when it has a status
+    (ServiceMeshMembers are already folded in there), else `spec.members` plus the members."""
     members: dict[str, set[str]] = {}
     for roll in inventory.member_rolls:
-        members.setdefault(roll.namespace, set()).update(roll.members)
+        configured = roll.configured_members
+        members.setdefault(roll.namespace, set()).update(
+            roll.members if configured is None else configured)
+    with_status = {r.namespace for r in inventory.member_rolls if r.configured_members is not None}
     for member in inventory.members:
-        if member.control_plane_namespace:
-            members.setdefault(member.control_plane_namespace, set()).add(member.namespace)
+        root = member.control_plane_namespace
+        if root and root not in with_status:
+            members.setdefault(root, set()).add(member.namespace)
     return members
 
 
@@ -67,11 +89,13 @@ def build_meshes(inventory: Inventory, default_root: str) -> tuple[Mesh, ...]:
     rolls = {roll.namespace for roll in inventory.member_rolls}
     members = _members_by_root(inventory)
     roots = sorted(set(planes) | rolls) or [default_root]
+    filters = frozenset(f.namespace or "" for f in inventory.envoy_filters)
     meshes = []
     for root in roots:
         enabled, reason = extensions_enabled(planes.get(root))
         known = frozenset(members.get(root, ())) if root in rolls else None
-        meshes.append(Mesh(root, planes.get(root), known, enabled, reason))
+        meshes.append(Mesh(root, planes.get(root), known, enabled, reason,
+                           _inert_reason(planes.get(root), filters), filters))
     return tuple(meshes)
 
 

@@ -31,10 +31,12 @@ def _candidate(
     index: int, extension: Extension, meshes: tuple[Mesh, ...], options: Options
 ) -> tuple[Candidate | None, list[Finding]]:
     mesh = mesh_of(extension.namespace, meshes, options.control_plane_namespace)
-    effective = resolve(extension, options.module_defaults.get(extension.image))
+    defaults = options.module_defaults.get(extension.image)
+    effective = resolve(extension, defaults)
     config = resolve_config(extension)
     problems = checks.blocking_problems(extension, effective, config, mesh, options)
     notes = checks.activity_notes(extension, mesh, options.convert_inactive)
+    notes += checks.effective_notes(extension, effective, defaults is not None, bool(problems))
     if mesh is None and options.convert_inactive:
         mesh = _fallback_mesh(meshes, options)  # outside every mesh, yet asked for
     if problems or mesh is None or effective.phase is None or effective.priority is None:
@@ -73,11 +75,33 @@ def _match_server(
     return False, [checks.direction_finding(ext, target, matched, options.target)]
 
 
+def _placement(candidate: Candidate, options: Options) -> tuple[str | None, list[Finding]]:
+    """OSSM 3.x: a mesh-wide plugin goes to the new control plane's root namespace."""
+    ext = candidate.extension
+    if options.target.major < 3 or ext.namespace != candidate.mesh.root:
+        return None, []
+    if options.root_namespace:
+        return options.root_namespace, []
+    return None, [checks.root_namespace_finding(ext, candidate.mesh.root)]
+
+
+def _scope(candidate: Candidate, match_server: bool, workloads: WorkloadIndex,
+           inventory: Inventory) -> list[Finding]:
+    if not match_server:
+        return []
+    ext = candidate.extension
+    _, matched = workloads.infer(ext.namespace, ext.selector)
+    return checks.scope_findings(ext, matched, inventory.services)
+
+
 def _plan(
-    candidate: Candidate, priority: int, workloads: WorkloadIndex, options: Options
+    candidate: Candidate, priority: int, workloads: WorkloadIndex, options: Options,
+    inventory: Inventory,
 ) -> tuple[PluginPlan, list[Finding]]:
     ext = candidate.extension
     match_server, notes = _match_server(candidate, workloads, options)
+    namespace, placed = _placement(candidate, options)
+    notes += placed + _scope(candidate, match_server, workloads, inventory)
     plan = PluginPlan(
         sme_phase=candidate.phase,
         sme_priority=candidate.priority,
@@ -86,6 +110,7 @@ def _plan(
         match_server=match_server,
         sha256=options.module_digests.get(ext.image),  # never status: see the contract
         config=candidate.config,
+        namespace=namespace,
     )
     return plan, notes
 
@@ -128,7 +153,7 @@ def _convert_mesh(
     for candidate in candidates:
         ext = candidate.extension
         priority = assignment.priorities[str(candidate.index)]
-        plan, found = _plan(candidate, priority, workloads, options)
+        plan, found = _plan(candidate, priority, workloads, options, inventory)
         found += field_findings(ext, plan)
         if priority != candidate.priority:
             found.append(checks.renumbered_finding(ext, candidate.priority, priority))

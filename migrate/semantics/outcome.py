@@ -25,6 +25,11 @@ class Options:
     module_digests: Mapping[str, str] = field(default_factory=dict)  # by image: --pin only
     # by image: why its module check failed; its extensions are not converted
     module_failures: Mapping[str, str] = field(default_factory=dict)
+    # The input holds every AuthorizationPolicy and VirtualService (a cluster read): no SME034.
+    policies_complete: bool = False
+    # OSSM 3.x: the new control plane's root namespace, where mesh-wide plugins go (None: the
+    # old SMCP namespace, said in SME041).
+    root_namespace: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,8 +77,8 @@ class Migration:
         The effective namespace includes one kustomize gives; the plugin body keeps the
         extension's own `metadata.namespace` (or none), so kustomize still places it.
         """
-        placed = [(c.extension.namespace, c.plugin) for c in self.conversions
-                  if c.plugin is not None]
+        placed = [(c.plugin["metadata"].get("namespace") or c.extension.namespace, c.plugin)
+                  for c in self.conversions if c.plugin is not None]
         return sorted(placed, key=lambda p: (p[0] or "", str(p[1]["metadata"]["name"])))
 
     @property

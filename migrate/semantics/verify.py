@@ -12,21 +12,31 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from migrate.model import Labels, WorkloadKind
 from migrate.semantics.chain import (
+    AUTHN_FILTERS,
+    CORS_FILTER,
+    EXT_AUTHZ_FILTER,
+    KNOWN_DIFFERENCE_FILTERS,
+    RBAC_FILTER,
     SimExtension,
     SimPlugin,
+    SimPolicies,
     SimWorkload,
     istio_chain,
     maistra_chain,
+    with_policies,
 )
 from migrate.semantics.versions import MeshVersion
 
 PROBE_NAMESPACE = "sme-migrate-probe"
 _Scoped = TypeVar("_Scoped", SimExtension, SimPlugin)
 MAX_PAIRWISE_SELECTORS = 60
+NO_POLICIES = SimPolicies()
+EXT_AUTHZ_ANCHORED = frozenset({AUTHN_FILTERS, RBAC_FILTER})
 
 
 def _union(a: Labels, b: Labels) -> Labels | None:
@@ -52,15 +62,17 @@ def simulated_workloads(
     extensions: Sequence[SimExtension],
     known: Sequence[SimWorkload],
     namespaces: Iterable[str] = (),
+    policies: SimPolicies = NO_POLICIES,
 ) -> list[SimWorkload]:
     spaces = {root, PROBE_NAMESPACE, *namespaces, *(e.namespace for e in extensions),
-              *(w.namespace for w in known)}
+              *(w.namespace for w in known), *(ns for ns, _ in policies.custom_authz)}
     found = set(known)
     for namespace in spaces:
         in_scope = [e.selector for e in extensions if e.namespace in (root, namespace)]
         found.update(SimWorkload(namespace, labels, WorkloadKind.SIDECAR)
-                     for labels in label_sets(in_scope))
-    return sorted(found, key=lambda w: (w.namespace, w.labels, w.kind.value))
+                     for labels in label_sets([*in_scope, *policies.selectors]))
+    placed = {with_policies(w, policies, root) for w in found}
+    return sorted(placed, key=lambda w: (w.namespace, w.labels, w.kind.value))
 
 
 def _visible(items: Sequence[_Scoped], namespace: str, root: str) -> list[_Scoped]:
@@ -89,6 +101,61 @@ def chains(
     return maistra, istio
 
 
+@dataclass(frozen=True)
+class Moved:
+    """A plugin that changed sides of a filter no phase can keep it on (contract section 3)."""
+
+    filter: str  # EXT_AUTHZ_FILTER or CORS_FILTER (fault sits next to cors)
+    plugin: str  # the simulated id
+    workload: str  # the workload's display
+    before: bool  # Maistra ran it before the filter (so Istio runs it after)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    broken: list[str]  # one line per workload whose plugin order itself differs
+    moved: list[Moved]  # known differences, each one a finding
+
+
+def _without_known(chain: Sequence[str]) -> list[str]:
+    """The chain without the filters no phase can keep the plugins' place around. With
+    ext_authz, Maistra's auth phases all ran before authn and rbac too (the shadow RBAC filter
+    was their anchor): those moves belong to the same known difference."""
+    known = KNOWN_DIFFERENCE_FILTERS | (EXT_AUTHZ_ANCHORED if EXT_AUTHZ_FILTER in chain
+                                        else frozenset())
+    return [entry for entry in chain if entry not in known]
+
+
+def _before(chain: Sequence[str], marker: str) -> set[str]:
+    return set(chain[:chain.index(marker)]) if marker in chain else set()
+
+
+def _moves(workload: str, maistra: list[str], istio: list[str]) -> list[Moved]:
+    found = []
+    in_both = set(maistra) & set(istio)  # a plugin missing on one side is SME020's business
+    for marker in (EXT_AUTHZ_FILTER, CORS_FILTER):
+        was, now = _before(maistra, marker), _before(istio, marker)
+        found += [Moved(marker, plugin, workload, plugin in was)
+                  for plugin in sorted((was ^ now) & in_both) if not plugin.startswith("<")]
+    return found
+
+
+def compare(
+    workloads: Sequence[SimWorkload],
+    extensions: Sequence[SimExtension],
+    plugins: Sequence[SimPlugin],
+    root: str,
+    version: MeshVersion,
+) -> Comparison:
+    maistra, istio = chains(workloads, extensions, plugins, root, version)
+    broken, moved = [], []
+    for name in sorted(k for k in maistra if maistra[k] != istio[k]):
+        moved += _moves(name, maistra[name], istio[name])
+        if _without_known(maistra[name]) != _without_known(istio[name]):
+            broken.append(f"{name}: Maistra runs {maistra[name]}, Istio would run {istio[name]}")
+    return Comparison(broken, moved)
+
+
 def differences(
     workloads: Sequence[SimWorkload],
     extensions: Sequence[SimExtension],
@@ -96,13 +163,7 @@ def differences(
     root: str,
     version: MeshVersion,
 ) -> list[str]:
-    """One line per workload whose chain differs; empty when the conversion is equivalent."""
-    maistra, istio = chains(workloads, extensions, plugins, root, version)
-    if maistra == istio:
-        return []
-    from deepdiff import DeepDiff  # 0.17 s to import: only when there is a difference to name
+    """One line per workload whose plugin order differs; empty when the conversion keeps it.
 
-    diff = DeepDiff(maistra, istio, ignore_order=False)
-    changed = sorted(str(key) for key in diff.affected_root_keys)
-    return [f"{name}: Maistra runs {maistra[name]}, Istio would run {istio[name]}"
-            for name in changed]
+    Moves across ext_authz or fault/cors are not in here: `compare` reports them apart."""
+    return compare(workloads, extensions, plugins, root, version).broken

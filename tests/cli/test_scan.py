@@ -15,7 +15,7 @@ RULES = ROOT / "testdata" / "rules"
 def test_example_repository_summary() -> None:
     report = sme_migrate("scan", str(GITOPS), "--format", "json").json()
     assert report["summary"] | {"files": 0} == {
-        "errors": 6, "warnings": 4, "info": 13, "suppressed": 0, "files": 0,
+        "errors": 6, "warnings": 7, "info": 25, "suppressed": 0, "files": 0,
         "extensions": 5, "converted": 5}
     assert report["summary"]["files"] >= 8
     helm = [f for f in report["findings"] if f["rule"] == "SME013"]

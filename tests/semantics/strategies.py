@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -21,6 +22,8 @@ from migrate.semantics.versions import MeshVersion
 from tests.support.meshes import (
     Body,
     control_plane,
+    cors_fault_route,
+    custom_policy,
     deployment,
     member_roll,
     ready_status,
@@ -36,7 +39,7 @@ LABELS = (("app", "web"), ("app", "api"), ("version", "v1"), ("tier", "edge"),
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 PRIORITIES = (None, 0, 1, 5, 10, 100, -1, -10, INT32_MAX, INT32_MIN + 1, INT32_MIN,
               INT32_MAX + 1, 2**40, -(2**40))
-SOURCES = ("spec", "status", "spec-over-stale-status")
+SOURCES = ("spec", "status", "status-under-newer-spec")  # status is what ran (contract 2)
 SMCP_VERSIONS = ("v2.0", "v2.1", "v2.2")
 SMCP_GATEWAYS = ((("app", "istio-ingressgateway"), ("istio", "ingressgateway")),
                  (("app", "istio-egressgateway"), ("istio", "egressgateway")))
@@ -57,18 +60,18 @@ class SmeCase:
         return f"{self.namespace}/{self.name}"
 
     def body(self) -> Body:
-        values: dict[str, object] = {"phase": self.phase.name}
+        values: dict[str, Any] = {"phase": self.phase.name}
         if self.priority is not None:
             values["priority"] = self.priority
         if self.source == "status":
             return sme(self.name, self.namespace, image=self.image, selector=dict(self.selector),
                        status=ready_status(**values))
-        stale = None
-        if self.source == "spec-over-stale-status":  # an edit the wasm-cacher has not seen yet
-            stale = ready_status(phase=_other_phase(self.phase).name,
-                                 **({} if self.priority is None else {"priority": 7}))
+        if self.source == "status-under-newer-spec":  # an edit the wasm-cacher has not seen
+            return sme(self.name, self.namespace, image=self.image, selector=dict(self.selector),
+                       status=ready_status(**values), phase=_other_phase(self.phase).name,
+                       priority=7)
         return sme(self.name, self.namespace, image=self.image, selector=dict(self.selector),
-                   status=stale, **values)
+                   **values)
 
     def simulated(self) -> SimExtension:
         return SimExtension(self.id, self.namespace, self.name, self.image, self.phase,
@@ -115,6 +118,17 @@ class MeshCase:
     control_plane: ControlPlaneCase | None
     members: tuple[str, ...] | None  # None: no ServiceMeshMemberRoll
     workloads: tuple[DeclaredWorkload, ...]
+    custom_authz: tuple[tuple[str, Labels], ...] = ()  # CUSTOM AuthorizationPolicies
+    cors_routes: bool = False  # a gateway VirtualService with corsPolicy and fault
+
+    def with_traffic(self, workload: SimWorkload) -> SimWorkload:
+        """Contract section 3: a CUSTOM policy reaches its namespace (the root's: every one);
+        the cors/fault VirtualService names a Gateway not in the input, so every gateway."""
+        labels = set(workload.labels)
+        ext_authz = any(ns in (self.root, workload.namespace) and labels.issuperset(sel)
+                        for ns, sel in self.custom_authz)
+        cors = self.cors_routes and workload.kind is WorkloadKind.GATEWAY
+        return dataclasses.replace(workload, ext_authz=ext_authz, cors_fault=cors)
 
     @property
     def mesh_namespaces(self) -> tuple[str, ...]:
@@ -129,6 +143,10 @@ class MeshCase:
             bodies.append(control_plane(self.root, plane.version, plane.wasm_enabled))
         if self.members is not None:
             bodies.append(member_roll(self.root, self.members))
+        bodies += [custom_policy(f"authz-{i}", ns, dict(sel))
+                   for i, (ns, sel) in enumerate(self.custom_authz)]
+        if self.cors_routes:
+            bodies.append(cors_fault_route("public", self.root))
         return bodies
 
     def active(self) -> list[SmeCase]:
@@ -258,6 +276,9 @@ def meshes(draw: st.DrawFn) -> MeshCase:
         control_plane=draw(st.none() | control_planes()),
         members=members,
         workloads=tuple(draw(st.lists(declared_workloads(in_mesh), max_size=3))),
+        custom_authz=tuple(draw(st.lists(st.tuples(st.sampled_from(in_mesh), label_sets(1)),
+                                         max_size=2))),
+        cors_routes=draw(st.booleans()),
     )
 
 

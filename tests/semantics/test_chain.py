@@ -6,6 +6,7 @@ Istio: `WasmPluginsByListenerInfo` + the listener builder (domain notes 4.2, 4.3
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from migrate.semantics.chain import (
     SimPlugin,
     SimWorkload,
 )
+from migrate.semantics.verify import compare
 from migrate.semantics.versions import MeshVersion
 
 BUILT_INS = (simulators.AUTHN_FILTERS, simulators.RBAC_FILTER, simulators.STATS_FILTER)
@@ -243,3 +245,55 @@ def test_built_in_filters_sit_where_maistra_and_istio_put_them() -> None:
     assert simulators.istio_chain(sidecar(), plugins, ROOT, OSSM_26) == [
         f"{ROOT}/authn", "<authn>", f"{ROOT}/authz", "<rbac>", f"{ROOT}/stats", f"{ROOT}/none",
         "<stats>"]
+
+
+# --- ext_authz and fault/cors (contract section 3) ---------------------------------------------
+
+ONE_PER_PHASE = [ext(phase.name, phase=phase) for phase in SmePhase]
+ONE_PER_PLUGIN_PHASE = [plugin(p.name, phase=p) for p in simulators.ISTIO_PHASE_ORDER]
+
+
+def test_maistra_runs_every_auth_phase_before_ext_authz_and_authn() -> None:
+    workload = dataclasses.replace(sidecar(), ext_authz=True)
+    assert simulators.maistra_chain(workload, ONE_PER_PHASE, ROOT) == [
+        f"{ROOT}/PreAuthN", f"{ROOT}/PostAuthN", f"{ROOT}/PreAuthZ", f"{ROOT}/PostAuthZ",
+        "<ext_authz>", "<authn>", "<rbac>", f"{ROOT}/PreStats", f"{ROOT}/PostStats", "<stats>"]
+
+
+def test_istio_runs_every_phase_after_ext_authz() -> None:
+    workload = dataclasses.replace(sidecar(), ext_authz=True)
+    assert simulators.istio_chain(workload, ONE_PER_PLUGIN_PHASE, ROOT, OSSM_26) == [
+        "<ext_authz>", f"{ROOT}/AUTHN", "<authn>", f"{ROOT}/AUTHZ", "<rbac>", f"{ROOT}/STATS",
+        f"{ROOT}/UNSPECIFIED", "<stats>"]
+
+
+def test_maistra_put_a_bare_gateways_extensions_after_fault_and_cors() -> None:
+    workload = dataclasses.replace(gateway(), cors_fault=True)
+    chain = simulators.maistra_chain(workload, ONE_PER_PHASE, ROOT)
+    assert chain[:2] == ["<fault>", "<cors>"] and "<authn>" not in chain
+
+
+def test_istio_runs_a_gateways_plugins_before_fault_and_cors() -> None:
+    workload = dataclasses.replace(gateway(), cors_fault=True)
+    chain = simulators.istio_chain(workload, ONE_PER_PLUGIN_PHASE, ROOT, OSSM_26)
+    assert chain[-3:] == ["<fault>", "<cors>", "<stats>"] and "<rbac>" not in chain
+
+
+def test_with_anchors_only_the_stats_phases_sat_after_cors_in_maistra() -> None:
+    workload = dataclasses.replace(gateway(), cors_fault=True, ext_authz=True)
+    chain = simulators.maistra_chain(workload, ONE_PER_PHASE, ROOT)
+    assert chain.index("<cors>") == chain.index(f"{ROOT}/PreStats") - 1
+
+
+def test_the_proof_reports_known_moves_apart_from_broken_order() -> None:
+    workload = dataclasses.replace(sidecar(), ext_authz=True)
+    extensions = [ext("a", phase=SmePhase.PreAuthN, priority=2),
+                  ext("b", phase=SmePhase.PreAuthN, priority=1)]
+    kept = [plugin("a", phase=PluginPhase.AUTHN, priority=2),
+            plugin("b", phase=PluginPhase.AUTHN, priority=1)]
+    result = compare([workload], extensions, kept, ROOT, OSSM_26)
+    assert result.broken == [] and {m.plugin for m in result.moved} == {
+        f"{ROOT}/a", f"{ROOT}/b"}
+    swapped = [dataclasses.replace(p, priority=3 - p.priority) for p in kept
+               if p.priority is not None]
+    assert compare([workload], extensions, swapped, ROOT, OSSM_26).broken != []

@@ -1,7 +1,12 @@
 import pytest
 
 from migrate.model import SmePhase
-from migrate.semantics.effective import ModuleDefaults, resolve, resolve_config
+from migrate.semantics.effective import (
+    ModuleDefaults,
+    resolve,
+    resolve_config,
+    status_disagreements,
+)
 from tests.support.resources import inventory
 
 
@@ -19,20 +24,37 @@ spec:
 """
 
 
-def test_spec_wins_over_status_and_manifest() -> None:
+def test_status_wins_over_spec_and_manifest_because_it_is_what_ran() -> None:
     ext = only_extension(
         V1 + "  phase: PreAuthZ\n  priority: 7\nstatus: {phase: PostStats, priority: 1}\n"
     )
     effective = resolve(ext, ModuleDefaults("PreStats", 3))
     assert (effective.phase, effective.priority, effective.phase_source) == (
-        SmePhase.PreAuthZ,
-        7,
-        "spec",
-    )
+        SmePhase.PostStats, 1, "status")
+    assert status_disagreements(ext, effective) == [
+        "spec.phase 'PreAuthZ' but status.phase 'PostStats'",
+        "spec.priority 7 but status.priority 1"]
+
+
+def test_a_status_without_priority_means_zero_not_the_spec() -> None:
+    ext = only_extension(V1 + "  phase: PreAuthZ\n  priority: 7\nstatus: {phase: PreAuthZ}\n")
+    effective = resolve(ext, ModuleDefaults(priority=50))
+    assert (effective.phase, effective.priority) == (SmePhase.PreAuthZ, 0)
+    assert status_disagreements(ext, effective) == ["spec.priority 7 but status.priority 0"]
+
+
+def test_spec_is_read_when_the_status_has_no_phase() -> None:
+    ext = only_extension(V1 + "  phase: PreAuthZ\n  priority: 7\n"
+                         "status: {deployment: {ready: false}}\n")
+    effective = resolve(ext)
+    assert (effective.phase, effective.priority, effective.phase_source) == (
+        SmePhase.PreAuthZ, 7, "spec")
+    assert status_disagreements(ext, effective) == []
 
 
 def test_status_then_manifest_fill_what_spec_leaves_unset() -> None:
-    from_status = resolve(only_extension(V1 + "status: {phase: PostAuthN, priority: 4}\n"))
+    from_status = resolve(only_extension(V1 + "status: {phase: PostAuthN, priority: 4}\n"),
+                          ModuleDefaults("PreStats", 100))
     assert (from_status.phase, from_status.priority) == (SmePhase.PostAuthN, 4)
     from_manifest = resolve(only_extension(V1), ModuleDefaults("PreStats", 100))
     assert (from_manifest.phase, from_manifest.priority, from_manifest.phase_source) == (
@@ -90,7 +112,10 @@ spec:
         ("  config: test", None, False, "plain text ('test')"),
         ("  config: '[1, 2]'", None, False, "a list in JSON"),
         ("  config: '42'", None, False, "a scalar (42) in JSON"),
-        ("  config: 'null'", None, False, "null in JSON"),
+        ("  config: 'null'", None, True, "no-config"),
+        ("  config: ' null '", None, True, "no-config"),
+        ("  config: {a: 1}", None, False, "wrong-type"),
+        ("  config: [a]", None, False, "wrong-type"),
         ("  config: ''", None, True, "no-config"),
         ("", None, True, "no-config"),
         ("  config: |\n    a: 2024-01-01", None, False, "JSON cannot carry"),

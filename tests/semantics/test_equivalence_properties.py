@@ -69,7 +69,12 @@ def test_exactly_the_extensions_maistra_ran_are_converted(case: MeshCase) -> Non
 # Where the built-in filters sit between the plugins (domain notes 1.7, 4.2) is what makes a
 # phase mapping right or wrong. The simulators place them; this test places them again
 # independently, on the plugins-only projection, and checks both agree.
-SIMULATOR_BUILT_INS = {"<authn>", "<rbac>", "<stats>"}
+SIMULATOR_BUILT_INS = {"<authn>", "<rbac>", "<stats>", "<ext_authz>", "<fault>", "<cors>"}
+# What no phase can keep (contract section 3): with ext_authz every Maistra auth phase ran
+# before it (and before authn/rbac); fault/cors sat before unanchored Maistra phases.
+KNOWN_MOVES = {"<ext_authz>", "<fault>", "<cors>"}
+AUTH_PHASES = frozenset({SmePhase.PreAuthN, SmePhase.PostAuthN, SmePhase.PreAuthZ,
+                         SmePhase.PostAuthZ})
 BUILT_INS = ("<jwt_authn+istio_authn>", "<rbac>", "<istio.stats>")
 MAISTRA_SEGMENT = {SmePhase.PreAuthN: 0, SmePhase.PostAuthN: 1, SmePhase.PreAuthZ: 1,
                    SmePhase.PostAuthZ: 2, SmePhase.PreStats: 2, SmePhase.PostStats: 2}
@@ -106,9 +111,16 @@ def assert_same_chains(
         expected = with_built_ins(plugins_only(maistra_full), maistra_segments)
         for created in (plugins, plugins[::-1]):
             istio_full = istio_chain(workload, created, case.root, version)
-            istio = with_built_ins(plugins_only(istio_full), istio_segments)
-            assert istio == expected, f"{workload.display} on OSSM {version}"
-            assert istio_full == maistra_full, f"{workload.display} on OSSM {version}"
+            assert plugins_only(istio_full) == plugins_only(maistra_full), workload.display
+            if not workload.ext_authz:  # with it, no phase keeps the auth plugins' segment
+                istio = with_built_ins(plugins_only(istio_full), istio_segments)
+                assert istio == expected, f"{workload.display} on OSSM {version}"
+                assert known_removed(istio_full) == known_removed(maistra_full), (
+                    f"{workload.display} on OSSM {version}")
+
+
+def known_removed(chain: Sequence[str]) -> list[str]:
+    return [entry for entry in chain if entry not in KNOWN_MOVES]
 
 
 @PROPERTY
@@ -117,10 +129,53 @@ def test_every_workload_runs_the_same_plugins_in_the_same_order(
     case: MeshCase, data: st.DataObject
 ) -> None:
     probes = data.draw(st.lists(probe_sidecars(case), min_size=1, max_size=8))
-    workloads = [*probes, *case.known_gateways()]
+    workloads = [case.with_traffic(w) for w in [*probes, *case.known_gateways()]]
+    event(f"ext_authz workloads: {sum(w.ext_authz for w in workloads) > 0}")
+    event(f"cors/fault gateways: {sum(w.cors_fault for w in workloads) > 0}")
     for version in VERSIONS:
         plugins = [sim_plugin(p) for p in by_id(run(case, version).plugins)]
         assert_same_chains(workloads, case, plugins, version)
+
+
+def _reaches(extension_namespace: str, selector: Labels, workload: SimWorkload,
+             root: str) -> bool:
+    return (extension_namespace in (root, workload.namespace)
+            and set(workload.labels).issuperset(selector))
+
+
+def expected_moves(case: MeshCase, workloads: Sequence[SimWorkload]) -> set[tuple[str, str]]:
+    """From the contract: an auth-phase plugin on an ext_authz workload crosses ext_authz; any
+    plugin on an unanchored cors/fault gateway, or a stats-phase one, crosses cors/fault."""
+    found = set()
+    for workload in workloads:
+        for ext in case.active():
+            if not _reaches(ext.namespace, ext.selector, workload, case.root):
+                continue
+            if workload.ext_authz and ext.phase in AUTH_PHASES:
+                found.add(("SME033", ext.id))
+            unanchored = not workload.ext_authz or ext.phase not in AUTH_PHASES
+            if workload.cors_fault and unanchored:
+                found.add(("SME035", ext.id))
+    return found
+
+
+def reported_moves(migration: Migration) -> set[tuple[str, str]]:
+    return {(f.rule, f"{f.resource.namespace}/{f.resource.name}") for f in migration.findings
+            if f.rule in ("SME033", "SME035") and f.resource is not None}
+
+
+@PROPERTY
+@given(case=meshes(), data=st.data())
+def test_every_move_across_ext_authz_or_cors_is_reported(
+    case: MeshCase, data: st.DataObject
+) -> None:
+    probes = data.draw(st.lists(probe_sidecars(case), min_size=1, max_size=8))
+    workloads = [case.with_traffic(w) for w in [*probes, *case.known_gateways()]]
+    migration = run(case, VERSIONS[-1])
+    expected = expected_moves(case, workloads)
+    event(f"moves expected: {bool(expected)}")
+    assert expected <= reported_moves(migration)
+    assert sme020(migration) == []
 
 
 @SECONDARY

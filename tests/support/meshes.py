@@ -107,3 +107,23 @@ def sim_plugin(plugin: Mapping[str, Any]) -> SimPlugin:
         selector=labels_of((spec.get("selector") or {}).get("matchLabels")),
         match_modes=tuple(m.get("mode", "UNDEFINED") for m in spec.get("match", [])),
     )
+
+
+def custom_policy(name: str, namespace: str, selector: Mapping[str, str]) -> Body:
+    """An AuthorizationPolicy with action CUSTOM (ext_authz)."""
+    spec: Body = {"action": "CUSTOM", "provider": {"name": "ext"}, "rules": [{}]}
+    if selector:
+        spec["selector"] = {"matchLabels": dict(selector)}
+    return {"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy",
+            "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+
+
+def cors_fault_route(name: str, namespace: str) -> Body:
+    """A VirtualService bound to a Gateway not in the input, with corsPolicy and fault."""
+    route = {"corsPolicy": {"allowOrigins": [{"exact": "https://example.com"}]},
+             "fault": {"abort": {"httpStatus": 503, "percentage": {"value": 1}}},
+             "route": [{"destination": {"host": "web"}}]}
+    return {"apiVersion": "networking.istio.io/v1beta1", "kind": "VirtualService",
+            "metadata": {"name": name, "namespace": namespace},
+            "spec": {"hosts": ["www.example.com"], "gateways": [f"{name}-gateway"],
+                     "http": [route]}}
