@@ -51,6 +51,11 @@ class Targets:
         "--convert-inactive", rich_help_panel=TARGETS,
         help="Also convert extensions that were not active (this switches them on).",
     )] = False
+    root_namespace: Annotated[str | None, typer.Option(
+        "--root-namespace", metavar="NS", rich_help_panel=TARGETS,
+        help="OSSM 3.x target: the new control plane's root namespace; mesh-wide plugins "
+        "(those in the old SMCP namespace) are written there.",
+    )] = None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ def conversion_options(targets: Targets) -> Options:
         control_plane_namespace=targets.control_plane_namespace,
         target=target_version(targets.target_version),
         convert_inactive=targets.convert_inactive,
+        root_namespace=targets.root_namespace,
     )
 
 
