@@ -12,7 +12,8 @@ from migrate.model import Finding, Resource
 from migrate.rewrite.locate import Located, locate
 from migrate.rewrite.source import SourceFile
 from migrate.rewrite.units import Unit, single
-from migrate.rewrite.yamledit.edits import Change, Edit
+from migrate.rewrite.yamledit.edits import Change, Edit, Path
+from migrate.rewrite.yamledit.inplace import NotInPlace, edit_in_place
 from migrate.rewrite.yamledit.render import render_block, render_fresh, render_json
 from migrate.rewrite.yamledit.spans import line_start, span_of
 from migrate.rewrite.yamledit.style import detect
@@ -64,7 +65,9 @@ def _candidates(
     def reshaped(tree: Any) -> Any:
         return reshape(tree, target, renames)
 
+    old = _value_at(source.values[located.document.index], located.path)
     attempts: list[Callable[[], str]] = [
+        lambda: edit_in_place(text, node, old, target, style, renames),
         lambda: render_block(text[start:end], node.column, style, reshaped),
         lambda: render_fresh(fresh(target), node.column, style),
     ]
@@ -75,8 +78,14 @@ def _candidates(
     for attempt in attempts:
         try:
             yield attempt()
-        except RuamelError:
+        except (RuamelError, NotInPlace):
             continue
+
+
+def _value_at(value: Any, path: Path) -> Any:
+    for step in path:
+        value = value[step]
+    return value
 
 
 def _indentation(text: str, offset: int) -> int:
