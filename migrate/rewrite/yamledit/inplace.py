@@ -92,7 +92,7 @@ def _replaced(text: str, start: int, end: int, new: str) -> Edit:
     if aligned is None:
         return Edit(start, end, new)
     colon, gap = aligned.group(1), len(aligned.group(2))
-    room = max(1, gap - (len(new) - (end - start)))
+    room = gap - min(0, len(new) - (end - start))  # shorter: padded; longer: same gap
     return Edit(start, aligned.end(2), new + colon + " " * room)
 
 
@@ -129,11 +129,21 @@ def _mapping(context: _Context, node: Node, old: Mapping[str, Any], wanted: Mapp
         if new not in wanted:
             yield _deleted(context, key, value)
             continue
+        edits = list(_pair(context, key, value, old[key.value], wanted[new], (*path, new)))
         if new != key.value:
-            yield _replaced(context.text, key.start, key.end, scalar_text(new, key.style))
-        yield from _pair(context, key, value, old[key.value], wanted[new], (*path, new))
+            yield _renamed(context.text, key, scalar_text(new, key.style), edits)
+        yield from edits
         present[new] = key, value
     yield from _inserted(context, node, present, wanted)
+
+
+def _renamed(text: str, key: Node, new: str, value_edits: Sequence[Edit]) -> Edit:
+    """The key's new name; a comment on its line keeps its column unless the value's edits
+    reach into that line."""
+    rest = line_end(text, key.end)
+    if any(e.start < rest and e.end > key.end for e in value_edits):
+        return Edit(key.start, key.end, new)
+    return _replaced(text, key.start, key.end, new)
 
 
 def _new_names(context: _Context, node: Node, path: tuple[str, ...]) -> dict[str, str]:
@@ -153,9 +163,12 @@ def _pair(context: _Context, key: Node, value: Node, old: Any, wanted: Any,
     try:
         yield from list(_node(context, value, old, wanted, path))
     except NotInPlace:
-        if value.kind is NodeKind.ALIAS or not _container(wanted):
+        if value.kind is NodeKind.ALIAS:
             raise
-        yield from _new_block(context, key, value, wanted)
+        if _container(wanted):
+            yield from _new_block(context, key, value, wanted)
+        else:
+            yield from _new_scalar(context, key, value, wanted)
 
 
 def _new_block(context: _Context, key: Node, value: Node, wanted: Any) -> Iterator[Edit]:
@@ -177,6 +190,17 @@ def _new_block(context: _Context, key: Node, value: Node, wanted: Any) -> Iterat
         yield Edit(line_end(text, key.end), span_of(text, value)[1], block)
     else:
         raise NotInPlace("a value that shares its key's line")
+
+
+def _new_scalar(context: _Context, key: Node, value: Node, wanted: Any) -> Iterator[Edit]:
+    """A block collection below its key becomes a scalar on the key's line, before the key's
+    comment; the collection's lines go."""
+    text = context.text
+    if value.line <= key.line or value.flow:
+        raise NotInPlace("a value that shares its key's line")
+    colon = text.index(":", key.end) + 1
+    yield Edit(colon, colon, " " + scalar_text(wanted))
+    yield Edit(line_end(text, key.end), span_of(text, value)[1], "")
 
 
 def _rendered(context: _Context, column: int, name: str, value: Any) -> str:
