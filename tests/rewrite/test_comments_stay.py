@@ -14,14 +14,15 @@ import yaml
 from tests.rewrite.conftest import CASES_DIR
 from tests.support.cli import sme_migrate
 
+Step = str | int
+
 CASE = CASES_DIR / "long-commented"
 FILE = "extensions.yaml"
-RENAMES = {("spec", "workloadSelector"): "selector", ("spec", "selector", "labels"): "matchLabels",
-           ("spec", "image"): "url", ("spec", "config"): "pluginConfig",
-           ("spec", "imagePullSecrets"): "imagePullSecret"}
+RENAMES: dict[tuple[Step, ...], str] = {
+    ("spec", "workloadSelector"): "selector", ("spec", "selector", "labels"): "matchLabels",
+    ("spec", "image"): "url", ("spec", "config"): "pluginConfig",
+    ("spec", "imagePullSecrets"): "imagePullSecret"}
 GONE = ("imagePullSecret",)  # a list that becomes one name: its items' comments go with it
-
-Step = str | int
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def _keys(node: yaml.Node, path: tuple[Step, ...]) -> Iterator[tuple[tuple[Step,
     """Every key's path (renamed) and 0-based line, depth first."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            name = RENAMES.get((*path, key.value), key.value)
+            name = RENAMES.get((*path, str(key.value)), str(key.value))
             yield (*path, name), key.start_mark.line
             yield from _keys(value, (*path, name))
     elif isinstance(node, yaml.SequenceNode):
