@@ -1,6 +1,6 @@
 """Golden scans: testdata/scan/<case>/input is a repository; `expected-findings.txt` lists what
-`sme-migrate scan` reports on it (rule, file:line, message; one a line, sorted) and `exit-code`
-its exit status under the default --fail-on."""
+`sme-migrate scan` reports on it (rule, file:line, resource, message; one a line, sorted) and
+`exit-code` its exit status under the default --fail-on."""
 
 from __future__ import annotations
 
@@ -19,7 +19,11 @@ def findings(root: Path) -> list[str]:
     for finding in outcome.json()["findings"]:
         location = finding["location"] or {}
         where = str(Path(location.get("path", "-")).relative_to(root)) if location else "-"
-        lines.append(f"{finding['rule']} {where}:{location.get('line')} {finding['message']}")
+        resource = finding["resource"]
+        what = f"{resource['kind']} {resource['namespace'] or '-'}/{resource['name']}: " if (
+            resource) else ""
+        lines.append(f"{finding['rule']} {where}:{location.get('line')} {what}"
+                     f"{finding['message']}")
     return sorted(lines)
 
 
