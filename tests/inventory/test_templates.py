@@ -10,9 +10,10 @@ import pytest
 
 from tests.support.cli import sme_migrate
 
-SME = {"apiVersion": "maistra.io/v1", "kind": "ServiceMeshExtension",
-       "metadata": {"name": "headers", "namespace": "tenants"},
-       "spec": {"image": "quay.io/example/headers:1.0", "phase": "PostAuthZ", "priority": 5}}
+SPEC: dict[str, object] = {"image": "quay.io/example/headers:1.0", "phase": "PostAuthZ",
+                           "priority": 5}
+SME: dict[str, object] = {"apiVersion": "maistra.io/v1", "kind": "ServiceMeshExtension",
+                          "metadata": {"name": "headers", "namespace": "tenants"}, "spec": SPEC}
 
 
 def _template(*objects: object, api_version: str = "template.openshift.io/v1") -> str:
@@ -21,8 +22,7 @@ def _template(*objects: object, api_version: str = "template.openshift.io/v1") -
 
 
 def _with(spec: dict[str, object], name: str = "headers") -> dict[str, object]:
-    return SME | {"metadata": {"name": name, "namespace": "tenants"},
-                  "spec": dict(SME["spec"]) | spec}  # type: ignore[call-overload]
+    return SME | {"metadata": {"name": name, "namespace": "tenants"}, "spec": SPEC | spec}
 
 
 def _rules(outcome_json: dict[str, list[dict[str, str]]]) -> list[str]:
