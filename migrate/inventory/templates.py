@@ -42,7 +42,7 @@ def _finding(found: TemplateObject) -> Finding:
     uses = f"its parameters ({', '.join(names)})" if names else "the template"
     message = (f"in OpenShift Template {found.template.name or '(unnamed)'} at "
                f"objects[{found.index}]: not converted, as `oc process` fills in {uses} before "
-               "it is applied; process it and scan what it gives "
-               "(oc process -f <file> -p NAME=… | sme-migrate scan -), then change the template")
+               "it is applied; `sme-migrate rewrite` converts it in place, keeping them, when its "
+               "phase and priority are literal")
     return rules.finding(RuleId.EXTENSION_IN_OPENSHIFT_TEMPLATE, message, found.resource.ref,
                          found.resource.location or Location(""))

@@ -8,6 +8,7 @@ from typing import Any
 from ruamel.yaml.error import YAMLError as RuamelError
 
 from migrate import rules
+from migrate.inventory.templates import TemplateObject
 from migrate.model import Finding, Resource
 from migrate.rewrite.locate import Located, locate
 from migrate.rewrite.source import SourceFile
@@ -21,10 +22,21 @@ from migrate.rewrite.yamledit.transform import PLUGIN_RENAMES, Rename, fresh, re
 from migrate.rewrite.yamledit.verify import means_locally
 
 REFUSED = "SME026"
+TEMPLATE_REWRITTEN = "SME082"
 
 
 def refusal(resource: Resource, why: str) -> Finding:
     return rules.finding(REFUSED, f"not rewritten: {why}", resource.ref, resource.location)
+
+
+def template_rewritten(found: TemplateObject) -> Finding:
+    resource = found.resource
+    return rules.finding(
+        TEMPLATE_REWRITTEN,
+        f"in OpenShift Template {found.template.name or '(unnamed)'} at objects[{found.index}]: "
+        "now a WasmPlugin, its parameters kept; its priority was kept as written: once the "
+        "template is processed, check it against the other plugins of the mesh",
+        resource.ref, resource.location)
 
 
 def replace_object(

@@ -65,7 +65,7 @@ def _chunk_problems(old: str, new: str) -> list[str]:
     kind = value.get("kind") if isinstance(value, dict) else None
     if old == new:
         return []
-    if kind in (EXTENSION, "List"):
+    if kind in (EXTENSION, "List", "Template"):
         return (_frame_problems(old, new) + _list_problems(old, new, value)
                 + _moved_lines(old, new))
     if kind == "ServiceMeshControlPlane":
@@ -86,12 +86,15 @@ def _frame_problems(old: str, new: str) -> list[str]:
 
 
 def _list_problems(old: str, new: str, value: Any) -> list[str]:
-    """Every item that is not an extension is still there, byte for byte."""
-    if not isinstance(value, dict) or value.get("kind") != "List":
+    """Every item (of a List, or object of a Template) that is not an extension is still there,
+    byte for byte."""
+    key = {"List": "items", "Template": "objects"}.get(
+        value.get("kind") if isinstance(value, dict) else None)
+    if key is None:
         return []
     root = yaml.compose(old)
     assert isinstance(root, yaml.MappingNode)
-    items = next((v for k, v in root.value if k.value == "items"), None)
+    items = next((v for k, v in root.value if k.value == key), None)
     if items is None:
         return []
     found = []
