@@ -88,8 +88,8 @@ def _frame_problems(old: str, new: str) -> list[str]:
 def _list_problems(old: str, new: str, value: Any) -> list[str]:
     """Every item (of a List, or object of a Template) that is not an extension is still there,
     byte for byte."""
-    key = {"List": "items", "Template": "objects"}.get(
-        value.get("kind") if isinstance(value, dict) else None)
+    kind = value.get("kind") if isinstance(value, dict) else None
+    key = {"List": "items", "Template": "objects"}.get(str(kind))
     if key is None:
         return []
     root = yaml.compose(old)
