@@ -7,6 +7,7 @@ from typing import Any
 
 from migrate import rules
 from migrate.inventory.annotations import ORDER_ANNOTATION, parse_order_annotation
+from migrate.inventory.templates import is_template, template_findings
 from migrate.inventory.traffic import traffic_object
 from migrate.inventory.workloads import gateway_labels_of_control_plane, workloads_of
 from migrate.model import (
@@ -208,6 +209,8 @@ def build_inventory(resources: Iterable[Resource], findings: Sequence[Finding] =
             members.append(member_of(resource))
         elif kind == "WasmPlugin" and group == "extensions.istio.io":
             plugins.append(plugin_of(resource))
+        elif is_template(resource):
+            problems.extend(template_findings(resource))
         else:
             workloads.extend(workloads_of(resource))
     return Inventory(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from migrate.inventory.templates import extensions_in, is_template
 from migrate.model import ScanReport
 from migrate.pipeline.request import InputRequest
 from migrate.pipeline.stages import MigrationRun, run_migration, scan_report, suppressed
@@ -73,7 +74,10 @@ def rewrite(request: RewriteRequest) -> RewriteResult:
 def _rewrite_input(run: MigrationRun, named: Sequence[str]
                    ) -> tuple[RewriteInput, list[WriteFailure]]:
     loaded, migration = run.loaded, run.migration
-    paths = files_to_read(migration, loaded.inventory, loaded.kustomizations)
+    templates = tuple(found for resource in loaded.resources if is_template(resource)
+                      for found in extensions_in(resource))
+    paths = files_to_read(migration, loaded.inventory, loaded.kustomizations,
+                          [found.template for found in templates])
     sources, unreadable = read_sources(paths)
     given = RewriteInput(
         sources=sources,
@@ -83,6 +87,8 @@ def _rewrite_input(run: MigrationRun, named: Sequence[str]
         hidden_extensions=tuple(hidden_extensions(loaded.inventory)),
         control_plane_namespace=run.options.control_plane_namespace,
         withheld=withheld_files(sources, named),
+        templates=templates,
+        options=run.options,
     )
     return given, unreadable
 

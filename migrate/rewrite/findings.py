@@ -11,10 +11,10 @@ from migrate.rewrite.plan import RewritePlan
 def report_findings(migration_findings: Iterable[Finding], plan: RewritePlan
                     ) -> tuple[Finding, ...]:
     """The migration's findings as they stand after the plan, then the plan's own: the scan's
-    "extension found" and "wasmExtensions obsolete" are resolved for what the plan rewrites, and
-    its patch reports replace the scan's for the same entries."""
+    "extension found" (or "in a template") and "wasmExtensions obsolete" are resolved for what
+    the plan rewrites, and its patch reports replace the scan's for the same entries."""
     resolved = {(rule, e.resource.ref, e.resource.location) for e in plan.replaced
-                for rule in ("SME001", "SME030")}
+                for rule in ("SME001", "SME030", "SME080")}
     resolved |= {("SME011", p.resource.ref, p.resource.location_of(
         "spec.techPreview.wasmExtensions")) for p in plan.stripped}
 

@@ -16,10 +16,12 @@ EXTENSION_KIND = b"ServiceMeshExtension"
 
 
 def files_to_read(migration: Migration, inventory: Inventory,
-                  kustomizations: Sequence[Resource]) -> list[str]:
-    """Every file the plan may edit: converted extensions, control planes, earlier plugins,
-    kustomizations and the patch files they name."""
+                  kustomizations: Sequence[Resource], templates: Sequence[Resource] = ()
+                  ) -> list[str]:
+    """Every file the plan may edit: converted extensions, extensions in templates, control
+    planes, earlier plugins, kustomizations and the patch files they name."""
     resources = [c.extension.resource for c in migration.conversions if c.plugin is not None]
+    resources += templates
     resources += [c.resource for c in inventory.control_planes if c.wasm_extensions is not None]
     resources += [r.plugin.resource for r in migration.priority_updates]
     resources += kustomizations

@@ -15,7 +15,7 @@ from migrate.rewrite.yamledit.spans import Document, Node, NodeKind
 class Located:
     document: Document
     node: Node
-    path: Path  # where the object sits in its document's value: () or ("items", index)
+    path: Path  # where the object sits in its document's value: (), ("items", i), ("objects", i)
 
 
 def locate(source: SourceFile, resource: Resource) -> Located | None:
@@ -36,10 +36,12 @@ def _objects(root: Node | None) -> Iterator[tuple[Path, Node]]:
     if root is None or root.kind is not NodeKind.MAPPING:
         return
     yield (), root
-    items = root.get("items")
-    if (root.scalar("kind") or "").endswith("List") and items is not None:
-        for index, item in enumerate(items.children):
-            yield ("items", index), item
+    kind = root.scalar("kind") or ""
+    key = "items" if kind.endswith("List") else "objects" if kind == "Template" else None
+    children = root.get(key) if key is not None else None
+    if key is not None and children is not None:
+        for index, item in enumerate(children.children):
+            yield (key, index), item
 
 
 def _first_line(node: Node) -> int:

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from migrate import rules
+from migrate.inventory.build import extension_of
 from migrate.inventory.patches import PatchEntry, entries
+from migrate.inventory.templates import TemplateObject
 from migrate.model import (
     ControlPlane,
     Extension,
@@ -29,15 +31,16 @@ from migrate.rewrite.kustomize import (
     not_rewritten,
     retarget,
 )
-from migrate.rewrite.plugins import REFUSED, plugin_unit, refusal
+from migrate.rewrite.plugins import REFUSED, plugin_unit, refusal, template_rewritten
 from migrate.rewrite.priorities import priority_unit
 from migrate.rewrite.smcp import kept_finding, still_served, strip_unit
 from migrate.rewrite.source import SourceFile
+from migrate.rewrite.templates import template_plugin
 from migrate.rewrite.units import Unit
 from migrate.rewrite.yamledit.edits import EditConflict, splice
 from migrate.rewrite.yamledit.spans import SpanError
 from migrate.rewrite.yamledit.verify import means
-from migrate.semantics.outcome import Conversion, Migration, Reordered
+from migrate.semantics.outcome import Conversion, Migration, Options, Reordered
 from migrate.sources.unparsable import Unparsable
 
 
@@ -50,6 +53,8 @@ class RewriteInput:
     hidden_extensions: tuple[Location, ...] = ()  # unparsable files that mention an extension
     control_plane_namespace: str = "istio-system"
     withheld: Mapping[str, Finding] = field(default_factory=dict)  # files never to replace
+    templates: tuple[TemplateObject, ...] = ()  # extensions in OpenShift Templates
+    options: Options = field(default_factory=Options)  # for converting those
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,7 @@ def plan_rewrite(given: RewriteInput) -> RewritePlan:
 def _attempt(given: RewriteInput, refused: Mapping[str, str]) -> _Attempt:
     attempt = _Attempt()
     remaining = _extensions(given, refused, attempt)
+    _templates(given, refused, attempt)
     _reprioritise(given, refused, attempt)
     _control_planes(given, remaining, refused, attempt)
     _kustomizations(given, refused, attempt)
@@ -159,6 +165,27 @@ def _extension_unit(given: RewriteInput, refused: Mapping[str, str], conversion:
                        "a second one would run twice or replace it")
     return _unit_for(given, refused, resource,
                      lambda source: plugin_unit(source, resource, plugin))
+
+
+def _templates(given: RewriteInput, refused: Mapping[str, str], attempt: _Attempt) -> None:
+    for found in given.templates:
+        outcome = _template_unit(given, refused, found)
+        if isinstance(outcome, Unit):
+            attempt.units.append(outcome)
+            attempt.replaced.append(extension_of(found.resource))
+        if outcome is not None:  # None: withheld, its file's finding says why
+            attempt.findings.append(outcome if isinstance(outcome, Finding) else
+                                    template_rewritten(found))
+
+
+def _template_unit(given: RewriteInput, refused: Mapping[str, str], found: TemplateObject
+                   ) -> Unit | Finding | None:
+    converted = template_plugin(found, given.options)
+    if converted.plugin is None:
+        return refusal(found.resource, converted.why_not)
+    plugin = converted.plugin
+    return _unit_for(given, refused, found.resource,
+                     lambda source: plugin_unit(source, found.resource, plugin))
 
 
 def _same_name(given: RewriteInput, extension: Extension) -> str | None:

@@ -8,11 +8,13 @@ from typing import Any
 from ruamel.yaml.error import YAMLError as RuamelError
 
 from migrate import rules
+from migrate.inventory.templates import TemplateObject
 from migrate.model import Finding, Resource
 from migrate.rewrite.locate import Located, locate
 from migrate.rewrite.source import SourceFile
 from migrate.rewrite.units import Unit, single
-from migrate.rewrite.yamledit.edits import Change, Edit
+from migrate.rewrite.yamledit.edits import Change, Edit, Path
+from migrate.rewrite.yamledit.inplace import NotInPlace, edit_in_place
 from migrate.rewrite.yamledit.render import render_block, render_fresh, render_json
 from migrate.rewrite.yamledit.spans import line_start, span_of
 from migrate.rewrite.yamledit.style import detect
@@ -20,10 +22,21 @@ from migrate.rewrite.yamledit.transform import PLUGIN_RENAMES, Rename, fresh, re
 from migrate.rewrite.yamledit.verify import means_locally
 
 REFUSED = "SME026"
+TEMPLATE_REWRITTEN = "SME082"
 
 
 def refusal(resource: Resource, why: str) -> Finding:
     return rules.finding(REFUSED, f"not rewritten: {why}", resource.ref, resource.location)
+
+
+def template_rewritten(found: TemplateObject) -> Finding:
+    resource = found.resource
+    return rules.finding(
+        TEMPLATE_REWRITTEN,
+        f"in OpenShift Template {found.template.name or '(unnamed)'} at objects[{found.index}]: "
+        "now a WasmPlugin, its parameters kept; its priority was kept as written: once the "
+        "template is processed, check it against the other plugins of the mesh",
+        resource.ref, resource.location)
 
 
 def replace_object(
@@ -64,7 +77,9 @@ def _candidates(
     def reshaped(tree: Any) -> Any:
         return reshape(tree, target, renames)
 
+    old = _value_at(source.values[located.document.index], located.path)
     attempts: list[Callable[[], str]] = [
+        lambda: edit_in_place(text, node, old, target, style, renames),
         lambda: render_block(text[start:end], node.column, style, reshaped),
         lambda: render_fresh(fresh(target), node.column, style),
     ]
@@ -75,8 +90,14 @@ def _candidates(
     for attempt in attempts:
         try:
             yield attempt()
-        except RuamelError:
+        except (RuamelError, NotInPlace):
             continue
+
+
+def _value_at(value: Any, path: Path) -> Any:
+    for step in path:
+        value = value[step]
+    return value
 
 
 def _indentation(text: str, offset: int) -> int:

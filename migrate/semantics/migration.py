@@ -13,6 +13,7 @@ from migrate.semantics.meshes import Mesh, build_meshes, mesh_of
 from migrate.semantics.ordering import PLUGIN_PHASE_OF, Ranked, assign_priorities
 from migrate.semantics.outcome import Conversion, Migration, Options, Reordered
 from migrate.semantics.targets import Target, WorkloadIndex
+from migrate.semantics.unrendered import unrendered_finding
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class Candidate:
 def _candidate(
     index: int, extension: Extension, meshes: tuple[Mesh, ...], options: Options
 ) -> tuple[Candidate | None, list[Finding]]:
+    unrendered = unrendered_finding(extension)
+    if unrendered is not None:
+        return None, [unrendered]
     mesh = mesh_of(extension.namespace, meshes, options.control_plane_namespace)
     defaults = options.module_defaults.get(extension.image)
     effective = resolve(extension, defaults)

@@ -15,7 +15,7 @@ from migrate import rules
 from migrate.inventory.workloads import POD_BEARING_KINDS
 from migrate.model import Finding, Location, Resource
 from migrate.sources.documents import decode, parse_pods, parse_text
-from migrate.sources.helm import as_template_problem, in_chart_templates
+from migrate.sources.helm import as_template_problem, never_a_manifest
 from migrate.sources.kustomize import KUSTOMIZATION_NAMES, NamespaceHints
 from migrate.sources.needles import compile_needles
 from migrate.sources.pool import Progress, sniff_all
@@ -139,7 +139,7 @@ def _parse_or_report(
 
 def _workloads_of_file(path: str, data: bytes) -> tuple[Resource, ...]:
     text = decode(data)
-    if as_template_problem(text) and in_chart_templates(path):
+    if as_template_problem(text, path) and never_a_manifest(path):
         return ()  # a chart's template: its labels are not what will be deployed
     return parse_pods(text, path)
 
@@ -147,12 +147,12 @@ def _workloads_of_file(path: str, data: bytes) -> tuple[Resource, ...]:
 def _parse(path: str, data: bytes, from_stdin: bool) -> tuple[Resource, ...]:
     """The resources of one file; raises Unparsable, and says "render it first" for templates."""
     text = decode(data)
-    template = as_template_problem(text)
+    template = as_template_problem(text, path)
     try:
         resources = parse_text(text, path)
     except Unparsable as problem:
         raise template or problem from None
-    if template and not from_stdin and in_chart_templates(path):
+    if template and not from_stdin and never_a_manifest(path):
         raise template
     return resources
 

@@ -1,18 +1,24 @@
-"""Recognising Helm (Go) templates, which are not manifests until rendered."""
+"""Recognising templates (Helm, Go, Jinja, mustache), which are not manifests until rendered."""
 
 from __future__ import annotations
 
 import os
 
-from migrate.sources.unparsable import Unparsable, helm_template, text_line_at
+from migrate.sources.sniff import STDIN
+from migrate.sources.templates import find_template, named_as_template
+from migrate.sources.unparsable import Unparsable
 
-TEMPLATE_OPEN = "{{"
+
+def as_template_problem(text: str, path: str = STDIN) -> Unparsable | None:
+    """The "render it first" problem, naming the template's language, when the text holds
+    template markers."""
+    found = find_template(text, path, lambda: path != STDIN and in_chart_templates(path))
+    return None if found is None else found.problem
 
 
-def as_template_problem(text: str) -> Unparsable | None:
-    """The "render it first" problem when the text holds template actions."""
-    offset = text.find(TEMPLATE_OPEN)
-    return None if offset < 0 else helm_template(text_line_at(text, offset))
+def never_a_manifest(path: str) -> bool:
+    """A chart's template, or a file named as a template: reported even when it parses."""
+    return path != STDIN and (named_as_template(path) or in_chart_templates(path))
 
 
 def in_chart_templates(path: str) -> bool:

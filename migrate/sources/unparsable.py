@@ -58,9 +58,3 @@ def not_utf8(data: bytes, offset: int) -> Unparsable:
     )
 
 
-def helm_template(line: int) -> Unparsable:
-    return Unparsable(
-        f"a Helm/Go template ('{{{{' at line {line}), not a manifest, so it cannot be checked "
-        "as it stands; render it first: helm template <release> <chart> | sme-migrate scan -",
-        line,
-    )

@@ -14,6 +14,7 @@ import yaml
 
 SEPARATOR = re.compile(r"(?:---|\.\.\.)(?:[ \t].*)?\r?\n?")
 EXTENSION = "ServiceMeshExtension"
+LAYOUT = re.compile(r"^[ \t]*(?:-[ \t]+)*")
 
 
 def chunks(text: str) -> list[str]:
@@ -64,8 +65,9 @@ def _chunk_problems(old: str, new: str) -> list[str]:
     kind = value.get("kind") if isinstance(value, dict) else None
     if old == new:
         return []
-    if kind in (EXTENSION, "List"):
-        return _frame_problems(old, new) + _list_problems(old, new, value)
+    if kind in (EXTENSION, "List", "Template"):
+        return (_frame_problems(old, new) + _list_problems(old, new, value)
+                + _moved_lines(old, new))
     if kind == "ServiceMeshControlPlane":
         return _only_deleted(old, new, ("techPreview:", "wasmExtensions:"))
     if kind == "Kustomization":
@@ -84,12 +86,15 @@ def _frame_problems(old: str, new: str) -> list[str]:
 
 
 def _list_problems(old: str, new: str, value: Any) -> list[str]:
-    """Every item that is not an extension is still there, byte for byte."""
-    if not isinstance(value, dict) or value.get("kind") != "List":
+    """Every item (of a List, or object of a Template) that is not an extension is still there,
+    byte for byte."""
+    kind = value.get("kind") if isinstance(value, dict) else None
+    key = {"List": "items", "Template": "objects"}.get(str(kind))
+    if key is None:
         return []
     root = yaml.compose(old)
     assert isinstance(root, yaml.MappingNode)
-    items = next((v for k, v in root.value if k.value == "items"), None)
+    items = next((v for k, v in root.value if k.value == key), None)
     if items is None:
         return []
     found = []
@@ -110,6 +115,24 @@ def _item_text(text: str, item: yaml.Node, following: list[yaml.Node]) -> str:
     while lines and not _is_content(lines[-1]):
         lines.pop()
     return "".join(lines).rstrip("\r\n")
+
+
+def _content(line: str) -> str:
+    """A line without its indentation and list dashes: what it says, not how it is laid out."""
+    return LAYOUT.sub("", line).rstrip()
+
+
+def _moved_lines(old: str, new: str) -> list[str]:
+    """Inside an edited object, a line that says what it said before keeps its bytes: only lines
+    whose content changed may differ (no re-indentation, no other list style)."""
+    old_lines, new_lines = old.splitlines(True), new.splitlines(True)
+    found = []
+    for _, i1, i2, j1, j2 in _opcodes(old, new):
+        written = {_content(line) for line in new_lines[j1:j2]}
+        found += [f"line {i1 + n + 1} kept its content but not its bytes: {line.rstrip()!r}"
+                  for n, line in enumerate(old_lines[i1:i2])
+                  if _content(line) and _content(line) in written]
+    return found
 
 
 def _opcodes(old: str, new: str) -> list[tuple[str, int, int, int, int]]:

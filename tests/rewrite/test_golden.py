@@ -100,3 +100,13 @@ def test_the_identity_check_notices_changes_outside_the_spans() -> None:
     assert problems(before, after.replace('enabled: "yes"', "enabled: 'yes'"))
     assert problems(before, after.replace("# Audits every", "# audits every"))
     assert problems(before, after.replace("...\n---\n", "---\n"))
+
+
+def test_the_identity_check_notices_a_reindented_line_inside_an_extension() -> None:
+    case = CASES_DIR / "mixed-list-styles"
+    before = (case / "input" / "threescale.yaml").read_text()
+    after = (case / "expected" / "threescale.yaml").read_text()
+    assert problems(before, after) == []
+    indented = after.replace("      - no_body", "        - no_body")
+    assert problems(before, indented) == [
+        "document 0: line 34 kept its content but not its bytes: '      - no_body'"]

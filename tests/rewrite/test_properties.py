@@ -1,6 +1,7 @@
 """Properties over generated multi-document files: whatever the mix of documents, comments,
 markers, line endings, final newline and BOM, every extension becomes a WasmPlugin, nothing
-outside the extensions moves, and a second plan changes nothing."""
+outside the extensions moves, no line inside them whose content stays the same changes its bytes
+(whatever list style each of its lists uses), and a second plan changes nothing."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from migrate.sources.documents import parse_resources
 from tests.rewrite.identity import problems
 
 PHASES = ("PreAuthN", "PostAuthN", "PreAuthZ", "PostAuthZ", "PreStats", "PostStats")
+# A configuration pasted together from two sources: indentless lists and indented ones.
+MIXED_LISTS = ("  config:  # mixed\n    flat:\n    - a\n    - b: 1\n      c:\n      - d\n"
+               "    deep:\n      - e\n      - f:\n          - g\n")
 comments = st.lists(st.sampled_from(["# a note", "#", "  # indented", ""]), max_size=2)
 
 
@@ -24,7 +28,8 @@ def extension(draw: st.DrawFn, index: int) -> str:
     inner = draw(st.sampled_from(["", "  # inside\n"]))
     selector = draw(st.sampled_from(["", "  workloadSelector:\n    labels: {app: web}\n",
                                      "  workloadSelector:\n    labels:\n      app: 'web'\n"]))
-    config = draw(st.sampled_from(["  config: {a: 1}\n", "  config:\n    a: \"yes\"\n", ""]))
+    config = draw(st.sampled_from(["  config: {a: 1}\n", "  config:\n    a: \"yes\"\n", "",
+                                   "  config: '{\"a\": [1, 2]}'  # JSON text\n", MIXED_LISTS]))
     return (f"apiVersion: maistra.io/v1\nkind: ServiceMeshExtension\nmetadata:\n"
             f"  name: ext-{index}\n  namespace: istio-system\nspec:\n{inner}{config}"
             f"  image: quay.io/example/ext-{index}:1\n"
