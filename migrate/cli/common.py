@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from migrate.model import Finding, Severity
 from migrate.semantics.migration import migrate, sort_findings
 from migrate.semantics.outcome import Migration, Options
 from migrate.semantics.versions import DEFAULT_TARGET, MeshVersion
+from migrate.sources.files import StdinUnavailable
 
 if TYPE_CHECKING:  # the module check (httpx, wasmtime) is imported only when it is asked for
     from migrate.modules.api import ModuleOptions
@@ -86,9 +86,11 @@ def build_options(control_plane: str, target: str, convert_inactive: bool) -> Op
 def load_or_fail(paths: Sequence[str]) -> Loaded:
     try:
         with file_progress() as progress:
-            return load(paths, sys.stdin.buffer if "-" in paths else None, progress)
+            return load(paths, None, progress)  # the sources read stdin for `-`
     except FileNotFoundError as error:
         fail_usage(f"no such file or directory: {error.filename or error}")
+    except StdinUnavailable as error:
+        fail_usage(str(error))
 
 
 @dataclass(frozen=True)

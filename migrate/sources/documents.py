@@ -16,7 +16,7 @@ from migrate.inventory.workloads import POD_BEARING_KINDS
 from migrate.model import Location, Resource
 from migrate.sources import unparsable
 from migrate.sources.pruned import WORKLOAD, Shape, cut, pruned
-from migrate.sources.sniff import UTF16_BOMS, first_mention
+from migrate.sources.sniff import UTF16_SAMPLE_BYTES, first_mention, utf16_codec
 from migrate.sources.unparsable import Unparsable
 from migrate.sources.yamlnodes import (
     FastLoader,
@@ -59,9 +59,11 @@ def parse_text(text: str, path: str) -> tuple[Resource, ...]:
 
 
 def decode(data: bytes) -> str:
-    """The text of a file that should be UTF-8 (a BOM is fine); raises Unparsable."""
-    if data.startswith(UTF16_BOMS):
-        return _decode_utf16(data)
+    """The text of a file that should be UTF-8 (a BOM is fine) or UTF-16 (with or without a
+    BOM, as Windows tools write it); raises Unparsable."""
+    codec = utf16_codec(data[:UTF16_SAMPLE_BYTES])
+    if codec is not None:
+        return _decode_utf16(data, codec)
     if b"\0" in data:
         raise unparsable.binary(unparsable.line_at(data, first_mention(data, len(data))))
     if data.startswith(UTF8_BOM):
@@ -72,9 +74,9 @@ def decode(data: bytes) -> str:
         raise unparsable.not_utf8(data, error.start) from None
 
 
-def _decode_utf16(data: bytes) -> str:
+def _decode_utf16(data: bytes, codec: str) -> str:
     try:
-        return data.decode("utf-16")
+        return data.decode(codec).removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         raise unparsable.not_utf16(error.start) from None
 
