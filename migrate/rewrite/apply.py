@@ -12,6 +12,7 @@ from pathlib import Path
 from migrate.emit.atomic import write_atomically
 from migrate.rewrite.plan import FileChange
 from migrate.rewrite.source import SourceFile
+from migrate.sources.documents import decode
 
 NO_NEWLINE = "\\ No newline at end of file\n"
 
@@ -65,8 +66,8 @@ def _write(change: FileChange) -> WriteFailure | None:
 
 def unified_diff(change: FileChange) -> str:
     name = display_path(change.path).lstrip("/")
-    before = change.before.decode("utf-8").splitlines(keepends=True)
-    after = change.after.decode("utf-8").splitlines(keepends=True)
+    before = decode(change.before).splitlines(keepends=True)  # UTF-8 or UTF-16, as read
+    after = decode(change.after).splitlines(keepends=True)
     lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name}")
     return "".join(line if line.endswith(("\n", "\r")) else line + "\n" + NO_NEWLINE
                    for line in lines)

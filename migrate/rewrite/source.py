@@ -10,6 +10,7 @@ from migrate.rewrite.yamledit.spans import Document, parse_documents
 from migrate.rewrite.yamledit.style import Measures, measure
 from migrate.rewrite.yamledit.verify import document_values
 from migrate.sources.documents import UTF8_BOM, decode
+from migrate.sources.sniff import UTF16_SAMPLE_BYTES, utf16_codec
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,13 @@ class SourceFile:
         return document_values(self.text)
 
     def encode(self, text: str) -> bytes:
-        """New text as bytes, with the BOM the file had."""
+        """New text as bytes, in the file's encoding and with the BOM it had (a UTF-16 file
+        written by a Windows tool stays UTF-16: every byte of it would change otherwise)."""
+        codec = utf16_codec(self.data[:UTF16_SAMPLE_BYTES])
+        if codec == "utf-16":  # with a BOM: keep its byte order
+            bom = self.data[:2]
+            return bom + text.encode("utf-16-le" if bom == b"\xff\xfe" else "utf-16-be")
+        if codec is not None:
+            return text.encode(codec)
         bom = UTF8_BOM if self.data.startswith(UTF8_BOM) else b""
         return bom + text.encode("utf-8")

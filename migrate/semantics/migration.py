@@ -33,7 +33,8 @@ def _candidate(
     mesh = mesh_of(extension.namespace, meshes, options.control_plane_namespace)
     effective = resolve(extension, options.module_defaults.get(extension.image))
     config = resolve_config(extension)
-    problems = checks.blocking_problems(extension, effective, config, mesh, options)
+    problems = [*extension.invalid_fields,
+                *checks.blocking_problems(extension, effective, config, mesh, options)]
     notes = checks.activity_notes(extension, mesh, options.convert_inactive)
     if mesh is None and options.convert_inactive:
         mesh = _fallback_mesh(meshes, options)  # outside every mesh, yet asked for

@@ -22,6 +22,7 @@ from migrate.sources.yamlnodes import (
     FastLoader,
     SafePythonLoader,
     check_expansion,
+    duplicate_keys,
     first_line,
     key_lines,
     to_value,
@@ -34,6 +35,7 @@ FAST_NESTING_BOUND = 2000
 _LINE_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
 _NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
 Constructor = yaml.constructor.SafeConstructor
+SME_KIND = "ServiceMeshExtension"  # whose duplicate keys are findings
 
 
 def parse_resources(data: bytes, path: str) -> tuple[Resource, ...]:
@@ -152,7 +154,9 @@ def _resource(node: yaml.MappingNode, loader: Constructor, where: Location, shap
     location = Location(where.path, first_line(node), where.document)
     if shape is not None:  # only some fields are wanted, and no lines
         return Resource(pruned(node, loader, shape), location)
-    return Resource(to_value(node, loader), location, key_lines(node, loader))
+    body = to_value(node, loader)
+    duplicates = tuple(duplicate_keys(node, loader)) if body.get("kind") == SME_KIND else ()
+    return Resource(body, location, key_lines(node, loader), duplicate_keys=duplicates)
 
 
 def _list_items(node: yaml.MappingNode) -> yaml.SequenceNode | None:

@@ -80,18 +80,27 @@ def mentions_interest_kind(view: _Searchable, size: int) -> bool:
 def utf16_codec(head: bytes | bytearray) -> str | None:
     """The codec of a file that starts like UTF-16 text, from its byte-order mark or, without
     one, from where its NUL bytes fall (mostly-ASCII text: the high byte of nearly every
-    character, never the low one); None for anything else (binary data has NULs anywhere)."""
+    character, hardly ever the low one); None for anything else (binary data has NULs anywhere
+    or nowhere)."""
     if head[:2] in UTF16_BOMS:
         return "utf-16"
     sample = head[: len(head) - len(head) % 2]
     even, odd = sample[0::2], sample[1::2]
     if len(even) < 2:
         return None
-    if even.count(0) == 0 and odd.count(0) * 4 >= len(odd) * 3:
+    if _mostly_nul(odd) and _rarely_nul(even):
         return "utf-16-le"
-    if odd.count(0) == 0 and even.count(0) * 4 >= len(even) * 3:
+    if _mostly_nul(even) and _rarely_nul(odd):
         return "utf-16-be"
     return None
+
+
+def _mostly_nul(data: bytes | bytearray) -> bool:
+    return data.count(0) * 4 >= len(data) * 3
+
+
+def _rarely_nul(data: bytes | bytearray) -> bool:
+    return data.count(0) * 16 <= len(data)
 
 
 def first_mention(view: _Searchable, size: int) -> int:

@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from migrate.model import DuplicateKey
 from migrate.sources.unparsable import MAX_FILE_BYTES, MIB, Unparsable
 
 MAX_NODES = 1_000_000
@@ -195,3 +196,22 @@ def _entries(
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != MERGE_TAG:
                 key = plain_key(scalar(key_node, loader))
                 yield key, int(key_node.start_mark.line) + 1, value_node
+
+
+def duplicate_keys(node: yaml.Node, loader: yaml.constructor.SafeConstructor
+                   ) -> Iterator[DuplicateKey]:
+    """Every key written twice in one mapping, at any depth (each node once: aliases are not
+    followed again)."""
+    seen: set[int] = set()
+    pending: list[tuple[yaml.Node, str]] = [(node, "")]
+    while pending:
+        current, prefix = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        first: dict[str, int] = {}
+        for key, line, child in _entries(current, loader):
+            if isinstance(current, yaml.MappingNode) and key in first:
+                yield DuplicateKey(prefix + key, first[key], line)
+            first.setdefault(key, line)
+            pending.append((child, f"{prefix}{key}."))
