@@ -13,6 +13,7 @@ from migrate.emit.atomic import write_atomically
 from migrate.rewrite.plan import FileChange
 from migrate.rewrite.source import SourceFile
 from migrate.sources.documents import decode
+from migrate.sources.sniff import UTF16_SAMPLE_BYTES, utf16_codec
 
 NO_NEWLINE = "\\ No newline at end of file\n"
 
@@ -66,11 +67,18 @@ def _write(change: FileChange) -> WriteFailure | None:
 
 def unified_diff(change: FileChange) -> str:
     name = display_path(change.path).lstrip("/")
-    before = decode(change.before).splitlines(keepends=True)  # UTF-8 or UTF-16, as read
-    after = decode(change.after).splitlines(keepends=True)
+    before = _text(change.before).splitlines(keepends=True)
+    after = _text(change.after).splitlines(keepends=True)
     lines = difflib.unified_diff(before, after, f"a/{name}", f"b/{name}")
     return "".join(line if line.endswith(("\n", "\r")) else line + "\n" + NO_NEWLINE
                    for line in lines)
+
+
+def _text(data: bytes) -> str:
+    """UTF-8 with its BOM kept (`git apply` needs it in the diff); UTF-16 decoded, for reading."""
+    if utf16_codec(data[:UTF16_SAMPLE_BYTES]) is not None:
+        return decode(data)
+    return data.decode("utf-8")
 
 
 def display_path(path: str) -> str:

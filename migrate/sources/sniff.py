@@ -84,6 +84,8 @@ def utf16_codec(head: bytes | bytearray) -> str | None:
     or nowhere)."""
     if head[:2] in UTF16_BOMS:
         return "utf-16"
+    if head.find(b"\0") < 0:  # nearly every file: decided without a copy
+        return None
     sample = head[: len(head) - len(head) % 2]
     even, odd = sample[0::2], sample[1::2]
     if len(even) < 2:
@@ -133,9 +135,8 @@ def sniff_stdin(read: Capped) -> Sniffed | None:
     """
     data, size = read.data, len(read.data)
     if read.more:
-        line = line_at(data, first_mention(data, size)) if mentions_interest_kind(data, size) \
-            else None
-        problem = stream_too_large(line)
+        mentioned = mentions_interest_kind(data, size)
+        problem = stream_too_large(line_at(data, first_mention(data, size)) if mentioned else None)
         return Sniffed(STDIN, Verdict.UNPARSABLE, reason=problem.reason, line=problem.line)
     if not (mentions_interest_kind(data, size) or data.find(WORKLOAD_MARK) >= 0):
         return None
