@@ -62,6 +62,20 @@ class ResourceRef:
 
 
 @dataclass(frozen=True)
+class DuplicateKey:
+    """A mapping key written twice in one document: YAML loaders keep the last value silently."""
+
+    path: str  # dotted, as in Resource.key_lines
+    first_line: int
+    second_line: int
+
+    def describe(self) -> str:
+        return (f"key {self.path} is set twice (lines {self.first_line} and "
+                f"{self.second_line}); which value the cluster got depends on the tool that "
+                "applied it")
+
+
+@dataclass(frozen=True)
 class Resource:
     """One Kubernetes object as read, remembering where it came from.
 
@@ -74,6 +88,7 @@ class Resource:
     location: Location | None
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     namespace_hint: str | None = None  # e.g. the `namespace:` of the kustomization listing it
+    duplicate_keys: tuple[DuplicateKey, ...] = field(default=(), compare=False, hash=False)
 
     @property
     def api_version(self) -> str:
@@ -197,6 +212,7 @@ class Extension:
     pull_secrets: tuple[str, ...]
     ready: bool | None  # None: no status known (a file in a repository)
     container_sha256: str | None
+    invalid_fields: tuple[Finding, ...] = ()  # what its API server refused: never converted
 
 
 @dataclass(frozen=True)

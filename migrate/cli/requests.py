@@ -82,8 +82,9 @@ def input_request(paths: Sequence[str], targets: Targets, gating: Gating,
     )
 
 
-def _stdin() -> BinaryIO:
+def _stdin() -> BinaryIO | None:
+    """The process's stdin; None lets the sources say that it is closed."""
+    if sys.stdin is None or sys.stdin.closed:
+        return None
     stream: BinaryIO | None = getattr(sys.stdin, "buffer", None)
-    if stream is None or sys.stdin.closed:
-        raise UsageError("`-` reads standard input, but it is closed")
     return stream

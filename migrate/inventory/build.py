@@ -7,6 +7,7 @@ from typing import Any
 
 from migrate import rules
 from migrate.inventory.annotations import ORDER_ANNOTATION, parse_order_annotation
+from migrate.inventory.fields import invalid_fields
 from migrate.inventory.templates import is_template, template_findings
 from migrate.inventory.traffic import traffic_object
 from migrate.inventory.workloads import gateway_labels_of_control_plane, workloads_of
@@ -102,6 +103,7 @@ def extension_of(resource: Resource) -> Extension:
         pull_secrets=_pull_secrets(spec),
         ready=_readiness(resource),
         container_sha256=_container_digest(resource),
+        invalid_fields=invalid_fields(resource),
     )
 
 

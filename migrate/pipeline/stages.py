@@ -14,6 +14,7 @@ from migrate.pipeline.request import InputRequest, ModuleRequest
 from migrate.semantics.migration import migrate, sort_findings
 from migrate.semantics.outcome import Migration, Options
 from migrate.settings import suppress
+from migrate.sources.stdin import StdinUnavailable
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ def load_inputs(request: InputRequest) -> Loaded:
                     request.progress, request.stdin_filename)
     except FileNotFoundError as error:
         raise UsageError(f"no such file or directory: {error.filename or error}") from error
+    except StdinUnavailable as error:
+        raise UsageError(str(error)) from error
 
 
 def checked_modules(

@@ -11,6 +11,7 @@ from migrate.rewrite.yamledit.spans import Document, parse_documents
 from migrate.rewrite.yamledit.style import Measures, measure
 from migrate.rewrite.yamledit.verify import document_values
 from migrate.sources.documents import UTF8_BOM, decode
+from migrate.sources.sniff import UTF16_SAMPLE_BYTES, utf16_codec
 
 _UTF16 = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
@@ -41,15 +42,23 @@ class SourceFile:
         return document_values(self.text)
 
     def encode(self, text: str) -> bytes:
-        """New text as bytes in the file's own encoding, with the BOM it had."""
+        """New text as bytes in the file's own encoding, with the BOM it had (a UTF-16 file
+        written by a Windows tool stays UTF-16: every byte of it would change otherwise)."""
         return encode_like(self.data, text)
 
 
+def _bomless_utf16(data: bytes) -> str | None:
+    codec = utf16_codec(data[:UTF16_SAMPLE_BYTES])
+    return codec if codec not in (None, "utf-16") else None
+
+
 def encode_like(data: bytes, text: str) -> bytes:
-    """`text` encoded as `data` is: UTF-16 (either byte order) keeps its BOM and byte order."""
+    """`text` encoded as `data` is: UTF-16 (either byte order, with or without a BOM) stays so."""
     for bom, codec in _UTF16:
         if data.startswith(bom):
             return bom + text.encode(codec)
+    if bomless := _bomless_utf16(data):
+        return text.encode(bomless)
     bom = UTF8_BOM if data.startswith(UTF8_BOM) else b""
     return bom + text.encode("utf-8")
 
@@ -59,4 +68,4 @@ def text_of(data: bytes) -> str:
     for bom, codec in _UTF16:
         if data.startswith(bom):
             return data[len(bom):].decode(codec)
-    return data.decode("utf-8")
+    return data.decode(_bomless_utf16(data) or "utf-8")

@@ -181,4 +181,7 @@ def resolve_config(extension: Extension) -> ConfigOutcome:
         if not config.value:
             return ConfigOutcome(None, True, "empty-object")
         return ConfigOutcome(config.value)
-    return _from_string(str(config.value))
+    try:
+        return _from_string(str(config.value))
+    except RecursionError:  # e.g. 100,000 nested brackets: json and ruamel recurse per level
+        return ConfigOutcome(None, False, "it is nested too deeply to be read")

@@ -38,7 +38,8 @@ def _candidate(
     defaults = options.module_defaults.get(extension.image)
     effective = resolve(extension, defaults)
     config = resolve_config(extension)
-    problems = checks.blocking_problems(extension, effective, config, mesh, options)
+    problems = [*extension.invalid_fields,
+                *checks.blocking_problems(extension, effective, config, mesh, options)]
     notes = checks.activity_notes(extension, mesh, options.convert_inactive)
     notes += checks.effective_notes(extension, effective, defaults is not None, bool(problems))
     if mesh is None and options.convert_inactive:

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 CONFIG_NAME = ".sme-migrate.yaml"
+MAX_CONFIG_BYTES = 1024 * 1024
 _TOP_LEVEL_KEYS = frozenset({"ignore"})
 _IGNORE_KEYS = frozenset({"rule", "namespace", "name", "reason"})
 
@@ -47,13 +48,30 @@ def config_files(config_path: Path | None, scan_roots: Sequence[str]) -> tuple[P
 
 def load_settings(path: Path) -> Settings:
     """The config file's settings; ValueError naming the file and the problem otherwise."""
+    text = _read_config(path)
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ValueError(f"config file {path} is not valid YAML: {error}") from error
+    except RecursionError:
+        raise ValueError(f"config file {path} is nested too deeply to be read") from None
+    return _settings(path, content)
+
+
+def _read_config(path: Path) -> str:
+    """The file's text, read no further than MAX_CONFIG_BYTES (`--config /dev/zero` ends)."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_CONFIG_BYTES + 1)
     except OSError as error:
         raise ValueError(f"cannot read config file {path}: {error.strerror or error}") from error
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ValueError(f"config file {path} is larger than {MAX_CONFIG_BYTES // 2**20} MiB; "
+                         "a settings file is a few lines of YAML")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
         raise ValueError(f"config file {path} is not valid YAML: {error}") from error
-    return _settings(path, content)
 
 
 def _settings(path: Path, content: Any) -> Settings:

@@ -16,12 +16,13 @@ from migrate.inventory.workloads import POD_BEARING_KINDS
 from migrate.model import Location, Resource
 from migrate.sources import unparsable
 from migrate.sources.pruned import WORKLOAD, Shape, cut, pruned
-from migrate.sources.sniff import UTF16_BOMS, first_mention
+from migrate.sources.sniff import UTF16_SAMPLE_BYTES, first_mention, utf16_codec
 from migrate.sources.unparsable import Unparsable
 from migrate.sources.yamlnodes import (
     FastLoader,
     SafePythonLoader,
     check_expansion,
+    duplicate_keys,
     first_line,
     key_lines,
     to_value,
@@ -34,6 +35,7 @@ FAST_NESTING_BOUND = 2000
 _LINE_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
 _NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
 Constructor = yaml.constructor.SafeConstructor
+SME_KIND = "ServiceMeshExtension"  # whose duplicate keys are findings
 
 
 def parse_resources(data: bytes, path: str) -> tuple[Resource, ...]:
@@ -59,9 +61,11 @@ def parse_text(text: str, path: str) -> tuple[Resource, ...]:
 
 
 def decode(data: bytes) -> str:
-    """The text of a file that should be UTF-8 (a BOM is fine); raises Unparsable."""
-    if data.startswith(UTF16_BOMS):
-        return _decode_utf16(data)
+    """The text of a file that should be UTF-8 (a BOM is fine) or UTF-16 (with or without a
+    BOM, as Windows tools write it); raises Unparsable."""
+    codec = utf16_codec(data[:UTF16_SAMPLE_BYTES])
+    if codec is not None:
+        return _decode_utf16(data, codec)
     if b"\0" in data:
         raise unparsable.binary(unparsable.line_at(data, first_mention(data, len(data))))
     if data.startswith(UTF8_BOM):
@@ -72,9 +76,9 @@ def decode(data: bytes) -> str:
         raise unparsable.not_utf8(data, error.start) from None
 
 
-def _decode_utf16(data: bytes) -> str:
+def _decode_utf16(data: bytes, codec: str) -> str:
     try:
-        return data.decode("utf-16")
+        return data.decode(codec).removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         raise unparsable.not_utf16(error.start) from None
 
@@ -150,7 +154,9 @@ def _resource(node: yaml.MappingNode, loader: Constructor, where: Location, shap
     location = Location(where.path, first_line(node), where.document)
     if shape is not None:  # only some fields are wanted, and no lines
         return Resource(pruned(node, loader, shape), location)
-    return Resource(to_value(node, loader), location, key_lines(node, loader))
+    body = to_value(node, loader)
+    duplicates = tuple(duplicate_keys(node, loader)) if body.get("kind") == SME_KIND else ()
+    return Resource(body, location, key_lines(node, loader), duplicate_keys=duplicates)
 
 
 def _list_items(node: yaml.MappingNode) -> yaml.SequenceNode | None:

@@ -6,7 +6,6 @@ import dataclasses
 import errno
 import logging
 import os
-import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -20,10 +19,12 @@ from migrate.sources.kustomize import KUSTOMIZATION_NAMES, NamespaceHints
 from migrate.sources.needles import compile_needles
 from migrate.sources.pool import Progress, sniff_all
 from migrate.sources.sniff import INTEREST_KINDS, STDIN, Reader, Sniffed, Verdict, sniff_stdin
+from migrate.sources.stdin import StdinUnavailable, read_stdin
 from migrate.sources.unparsable import Unparsable
 from migrate.sources.walk import Unreadable, Walked, walk
 
-__all__ = ["INTEREST_KINDS", "WORKLOAD_KINDS", "SourceScan", "read_paths", "read_workloads"]
+__all__ = ["INTEREST_KINDS", "WORKLOAD_KINDS", "SourceScan", "StdinUnavailable", "read_paths",
+           "read_workloads"]
 
 STDIN_ARGUMENT = "-"
 WORKLOAD_KINDS = POD_BEARING_KINDS
@@ -47,9 +48,10 @@ def read_paths(
     progress: Progress | None = None,
     stdin_name: str = STDIN,
 ) -> SourceScan:
-    """Scan files, directories (recursively) and `-` (stdin); raises FileNotFoundError first
-    for a path that does not exist. `progress(done, total)` hears how many files were read.
-    `stdin_name` is the path the resources and findings read from stdin show."""
+    """Scan files, directories (recursively) and `-` (stdin, default the process's); raises
+    FileNotFoundError first for a path that does not exist, StdinUnavailable for a closed stdin.
+    `progress(done, total)` hears how many files were read. `stdin_name` is the path the
+    resources and findings read from stdin show."""
     for path in paths:
         if path != STDIN_ARGUMENT and not os.path.lexists(path):
             raise FileNotFoundError(errno.ENOENT, "no such file or directory", path)
@@ -57,8 +59,7 @@ def read_paths(
     explicit = frozenset(path for path in paths if path != STDIN_ARGUMENT)
     sniffed = sniff_all(walked.files, explicit, progress=progress)
     if STDIN_ARGUMENT in paths:
-        data = (stdin or sys.stdin.buffer).read()
-        sniffed[:0] = filter(None, [sniff_stdin(data, stdin_name)])
+        sniffed[:0] = filter(None, [sniff_stdin(read_stdin(stdin), stdin_name)])
     return _scan_of(walked, sniffed, stdin_name if STDIN_ARGUMENT in paths else None)
 
 

@@ -2,7 +2,9 @@
 
 This is the hot path of a scan (every file of a repository passes through it), so it reads into
 one reused buffer with plain `os` calls (measured: a third faster than `open().read()`) and only
-copies the bytes of files worth parsing. Files larger than the buffer are memory-mapped.
+copies the bytes of files worth parsing. A file larger than the buffer is read whole when it is
+within the size cap, and only searched, window by window, when it is over (`bounded`): memory
+never holds more than the cap, however large the file.
 """
 
 from __future__ import annotations
@@ -10,15 +12,16 @@ from __future__ import annotations
 import contextlib
 import enum
 import errno
-import mmap
+import functools
 import os
 import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from migrate.sources.bounded import Capped, finder, first_line_of, read_capped
 from migrate.sources.needles import Needles
-from migrate.sources.unparsable import MAX_FILE_BYTES, line_at, too_large
+from migrate.sources.unparsable import MAX_FILE_BYTES, line_at, stream_too_large, too_large
 
 INTEREST_KINDS = (
     "ServiceMeshExtension",
@@ -32,8 +35,17 @@ EXTENSION_KIND = b"ServiceMeshExtension"
 WORKLOAD_MARK = b"containers"  # every pod template (Deployment, Job, Pod, ...) has one
 STDIN = "<stdin>"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF16_SAMPLE_BYTES = 4096
 
 _INTEREST = tuple(kind.encode() for kind in INTEREST_KINDS)
+# What Windows PowerShell's `>` writes, with or without a byte-order mark; Kubernetes reads it.
+# Without its last NUL, the little-endian form is also the big-endian one without its first:
+# one needle for both, and no needle that ends in NUL (whose search crawls through zeros).
+_INTEREST_UTF16 = tuple(kind.encode("utf-16-le")[:-1] for kind in INTEREST_KINDS)
+_PREFIXES = (b"ServiceMesh", b"WasmPlugin")  # of every kind: two finds rule out most windows
+_KINDS = finder(_PREFIXES, re.compile(b"|".join(map(re.escape, _INTEREST))))
+_KINDS_UTF16 = finder(tuple(p.decode().encode("utf-16-le")[:-1] for p in _PREFIXES),
+                      re.compile(b"|".join(map(re.escape, _INTEREST_UTF16))))
 _BUFFER_BYTES = 1024 * 1024
 # Outside .yaml/.json files only a manifest-like mention counts, not prose in a README.
 _EXTENSION_KIND_LINE = re.compile(rb"""kind['"]?\s*:\s*['"]?ServiceMeshExtension\b""")
@@ -55,23 +67,47 @@ class Sniffed:
     line: int | None = None
 
 
-_Searchable = bytes | bytearray | mmap.mmap
+_Searchable = bytes | bytearray
 
 
 def mentions_interest_kind(view: _Searchable, size: int) -> bool:
     if view.find(b"ServiceMesh", 0, size) < 0 and view.find(b"WasmPlugin", 0, size) < 0:
-        return view[:2] in UTF16_BOMS and _utf16_mentions_interest_kind(view[:size])
+        return utf16_codec(view[:min(size, UTF16_SAMPLE_BYTES)]) is not None and any(
+            view.find(kind, 0, size) >= 0 for kind in _INTEREST_UTF16)
     return any(view.find(kind, 0, size) >= 0 for kind in _INTEREST)
 
 
-def _utf16_mentions_interest_kind(data: bytes | bytearray) -> bool:
-    """What Windows PowerShell's `>` writes; Kubernetes reads it, so it must not be skipped."""
-    text = bytes(data).decode("utf-16", errors="replace")
-    return any(kind in text for kind in INTEREST_KINDS)
+def utf16_codec(head: bytes | bytearray) -> str | None:
+    """The codec of a file that starts like UTF-16 text, from its byte-order mark or, without
+    one, from where its NUL bytes fall (mostly-ASCII text: the high byte of nearly every
+    character, hardly ever the low one); None for anything else (binary data has NULs anywhere
+    or nowhere)."""
+    if head[:2] in UTF16_BOMS:
+        return "utf-16"
+    if head.find(b"\0") < 0:  # nearly every file: decided without a copy
+        return None
+    sample = head[: len(head) - len(head) % 2]
+    even, odd = sample[0::2], sample[1::2]
+    if len(even) < 2:
+        return None
+    if _mostly_nul(odd) and _rarely_nul(even):
+        return "utf-16-le"
+    if _mostly_nul(even) and _rarely_nul(odd):
+        return "utf-16-be"
+    return None
+
+
+def _mostly_nul(data: bytes | bytearray) -> bool:
+    return data.count(0) * 4 >= len(data) * 3
+
+
+def _rarely_nul(data: bytes | bytearray) -> bool:
+    return data.count(0) * 16 <= len(data)
 
 
 def first_mention(view: _Searchable, size: int) -> int:
-    offsets = [view.find(kind, 0, size) for kind in _INTEREST]
+    wide = utf16_codec(view[:min(size, UTF16_SAMPLE_BYTES)]) is not None
+    offsets = [view.find(kind, 0, size) for kind in (_INTEREST_UTF16 if wide else _INTEREST)]
     return min((offset for offset in offsets if offset >= 0), default=0)
 
 
@@ -91,21 +127,21 @@ def verdict_of(view: _Searchable, size: int, manifest: bool) -> Verdict | None:
     return None
 
 
-def sniff_stdin(data: bytes, name: str = STDIN) -> Sniffed | None:
+def sniff_stdin(read: Capped, name: str = STDIN) -> Sniffed | None:
     """Standard input cannot be read twice, so workloads in it are parsed right away too.
-    `name` is the path its findings show (`--stdin-filename`)."""
-    size = len(data)
+    `name` is the path its findings show (`--stdin-filename`).
+
+    Input that goes on past the cap is reported whatever it holds: what it mentions beyond the
+    cap was never read.
+    """
+    data, size = read.data, len(read.data)
+    if read.more:
+        mentioned = mentions_interest_kind(data, size)
+        problem = stream_too_large(line_at(data, first_mention(data, size)) if mentioned else None)
+        return Sniffed(name, Verdict.UNPARSABLE, reason=problem.reason, line=problem.line)
     if not (mentions_interest_kind(data, size) or data.find(WORKLOAD_MARK) >= 0):
         return None
-    if size > MAX_FILE_BYTES:
-        return _too_large(name, data, size)
     return Sniffed(name, Verdict.PARSE, data)
-
-
-def _too_large(path: str, view: _Searchable, size: int) -> Sniffed:
-    offset = first_mention(view, size)
-    problem = too_large(size, line_at(view[:offset], offset))
-    return Sniffed(path, Verdict.UNPARSABLE, reason=problem.reason, line=problem.line)
 
 
 def unreadable(path: str, error: OSError) -> Sniffed | None:
@@ -160,35 +196,56 @@ class Reader:
             os.close(descriptor)
 
     def _sniff_large(self, path: str, manifest: bool) -> Sniffed | None:
-        with _mapped(path) as view:
-            size = len(view)
-            verdict = verdict_of(view, size, manifest) if size else None
-            if verdict is None or (verdict is Verdict.WORKLOAD and size > MAX_FILE_BYTES):
-                return None
+        with _regular_file(path) as descriptor:
+            if descriptor is None:
+                return None  # a device or a FIFO: nothing to parse
+            size = os.fstat(descriptor).st_size
+            whole = _read_within_cap(descriptor, size)
+            if whole is None:
+                return _oversized(path, descriptor, size, manifest)
+            verdict = verdict_of(whole, len(whole), manifest)
             if verdict is Verdict.WORKLOAD:
                 return Sniffed(path, verdict)  # e.g. a rendered all-in-one install.yaml
-            if size > MAX_FILE_BYTES:
-                return _too_large(path, view, size)
-            return Sniffed(path, verdict, view[:])
+            return Sniffed(path, verdict, whole) if verdict else None
 
     def _read_large_if_contains(self, path: str, needles: Needles) -> bytes | None:
-        with _mapped(path) as view:
-            size = len(view)
-            if size > MAX_FILE_BYTES or not needles.found_in(view, size):
+        with _regular_file(path) as descriptor:
+            if descriptor is None:
                 return None
-            return view[:]
+            whole = _read_within_cap(descriptor, os.fstat(descriptor).st_size)
+            return whole if whole is not None and needles.found_in(whole, len(whole)) else None
+
+
+def _read_within_cap(descriptor: int, size: int) -> bytes | None:
+    """The whole file when it is within MAX_FILE_BYTES (it may have grown since it was sized);
+    None, with the file position back at its start, when it is over."""
+    if size <= MAX_FILE_BYTES:
+        read = read_capped(functools.partial(os.read, descriptor), MAX_FILE_BYTES)
+        if not read.more:
+            return read.data
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    return None
+
+
+def _oversized(path: str, descriptor: int, size: int, manifest: bool) -> Sniffed | None:
+    """A too-large finding at the first mention of a kind, found without holding the file."""
+    wide = utf16_codec(os.pread(descriptor, UTF16_SAMPLE_BYTES, 0)) is not None
+    if manifest:
+        search = _KINDS_UTF16 if wide else _KINDS
+    else:
+        search = finder((EXTENSION_KIND,), _EXTENSION_KIND_LINE)
+    line = first_line_of(descriptor, search)
+    if line is None:
+        return None
+    problem = too_large(max(size, MAX_FILE_BYTES + 1), line)
+    return Sniffed(path, Verdict.UNPARSABLE, reason=problem.reason, line=problem.line)
 
 
 @contextlib.contextmanager
-def _mapped(path: str) -> Iterator[mmap.mmap | bytes]:
-    """A read-only map of a regular file; empty bytes for anything else (a device, a FIFO)."""
+def _regular_file(path: str) -> Iterator[int | None]:
+    """An open descriptor of a regular file; None for anything else (a device, a FIFO)."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
-            yield b""
-            return
-        with mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ) as view:
-            yield view
+        yield descriptor if stat.S_ISREG(os.fstat(descriptor).st_mode) else None
     finally:
         os.close(descriptor)

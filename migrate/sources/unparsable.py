@@ -33,6 +33,14 @@ def too_large(size: int, line: int | None) -> Unparsable:
     )
 
 
+def stream_too_large(line: int | None) -> Unparsable:
+    return Unparsable(
+        f"too large to parse (more than {MAX_FILE_BYTES // MIB} MiB: reading stopped there); "
+        "split it into smaller files so it can be checked",
+        line,
+    )
+
+
 def binary(line: int | None) -> Unparsable:
     return Unparsable(
         "binary data (it holds NUL bytes), not a YAML or JSON manifest, so it was not checked",

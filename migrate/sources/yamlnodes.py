@@ -8,17 +8,24 @@ and the size of an alias-expanded tree is checked before anything is expanded.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
-from migrate.sources.unparsable import Unparsable
+from migrate.model import DuplicateKey
+from migrate.sources.unparsable import MAX_FILE_BYTES, MIB, Unparsable
 
 MAX_NODES = 1_000_000
+MAX_EXPANDED_CHARS = MAX_FILE_BYTES
 MAX_DEPTH = 100
 KEY_LINE_DEPTH = 4
 MERGE_TAG = "tag:yaml.org,2002:merge"
 STR_TAG = "tag:yaml.org,2002:str"
+
+
+class Size(NamedTuple):
+    nodes: int
+    chars: int  # of every scalar reached, aliases expanded
 
 
 def _scalar_text(loader: yaml.CSafeLoader | yaml.SafeLoader, node: yaml.Node) -> Any:
@@ -46,11 +53,17 @@ def first_line(node: yaml.Node) -> int:
 
 
 def check_expansion(root: yaml.Node) -> None:
-    """Refuse a tree whose aliases would expand it beyond MAX_NODES (or that refers to itself)."""
+    """Refuse a tree whose aliases would expand it beyond MAX_NODES nodes or MAX_EXPANDED_CHARS
+    characters of scalars (or that refers to itself).
+
+    The character cap matters as much as the node cap: one 1 MiB string aliased 9**5 times is
+    only 60,000 nodes, yet writing it out is 62 GB. A document without aliases never reaches it,
+    since it cannot hold more characters than the largest file that is parsed at all.
+    """
     _expanded_size(root, {}, set(), 0)
 
 
-def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int], depth: int) -> int:
+def _expanded_size(node: yaml.Node, sizes: dict[int, Size], open_: set[int], depth: int) -> Size:
     known = sizes.get(id(node))
     if known is not None:
         return known
@@ -62,16 +75,32 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int], dept
     if depth > MAX_DEPTH:
         raise too_deep(node)
     open_.add(id(node))
-    size = 1 + sum(_expanded_size(child, sizes, open_, depth + 1) for child in _children(node))
+    children = [_expanded_size(child, sizes, open_, depth + 1) for child in _children(node)]
     open_.discard(id(node))
-    if size > MAX_NODES:
+    size = Size(1 + sum(c.nodes for c in children),
+                _own_chars(node) + sum(c.chars for c in children))
+    _check_size(size, node)
+    sizes[id(node)] = size
+    return size
+
+
+def _own_chars(node: yaml.Node) -> int:
+    return len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+
+
+def _check_size(size: Size, node: yaml.Node) -> None:
+    if size.nodes > MAX_NODES:
         raise Unparsable(
             f"YAML aliases expand to more than {MAX_NODES:,} nodes (an alias bomb); "
             "it was not expanded",
             first_line(node),
         )
-    sizes[id(node)] = size
-    return size
+    if size.chars > MAX_EXPANDED_CHARS:
+        raise Unparsable(
+            f"YAML aliases expand to more than {MAX_EXPANDED_CHARS // MIB} MiB of text "
+            "(an alias bomb); it was not expanded",
+            first_line(node),
+        )
 
 
 def _children(node: yaml.Node) -> Iterator[yaml.Node]:
@@ -167,3 +196,22 @@ def _entries(
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != MERGE_TAG:
                 key = plain_key(scalar(key_node, loader))
                 yield key, int(key_node.start_mark.line) + 1, value_node
+
+
+def duplicate_keys(node: yaml.Node, loader: yaml.constructor.SafeConstructor
+                   ) -> Iterator[DuplicateKey]:
+    """Every key written twice in one mapping, at any depth (each node once: aliases are not
+    followed again)."""
+    seen: set[int] = set()
+    pending: list[tuple[yaml.Node, str]] = [(node, "")]
+    while pending:
+        current, prefix = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        first: dict[str, int] = {}
+        for key, line, child in _entries(current, loader):
+            if isinstance(current, yaml.MappingNode) and key in first:
+                yield DuplicateKey(prefix + key, first[key], line)
+            first.setdefault(key, line)
+            pending.append((child, f"{prefix}{key}."))

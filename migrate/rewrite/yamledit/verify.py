@@ -15,16 +15,20 @@ import yaml
 from migrate.rewrite.yamledit.edits import Change, Edit, Path, changed
 from migrate.rewrite.yamledit.text import dedent
 from migrate.sources.unparsable import Unparsable
-from migrate.sources.yamlnodes import FastLoader, to_value
+from migrate.sources.yamlnodes import FastLoader, check_expansion, to_value
 
 
 def document_values(text: str) -> list[Any]:
-    """The plain value of every document; raises ValueError when the text does not parse."""
+    """The plain value of every document; raises ValueError when the text does not parse or
+    its aliases expand beyond what the scanner accepts (a patch file is read here even when
+    the scan refused it)."""
     loader = FastLoader(text)
     try:
         values = []
         while loader.check_node():
             node = loader.get_node()
+            if node is not None and "*" in text:
+                check_expansion(node)
             values.append(None if node is None else to_value(node, loader))
         return values
     except (yaml.YAMLError, Unparsable) as error:
