@@ -74,6 +74,7 @@ class Resource:
     location: Location | None
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     namespace_hint: str | None = None  # e.g. the `namespace:` of the kustomization listing it
+    cluster_context: str | None = None  # the kube context it was read from (location is None)
 
     @property
     def api_version(self) -> str:
@@ -277,12 +278,13 @@ class ScanReport:
     files_scanned: int = 0
     extensions: int = 0
     converted: int = 0
+    cluster_context: str | None = None  # the kube context scanned (instead of files)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
-    def summary(self) -> dict[str, int]:
-        return {
+    def summary(self) -> dict[str, int | str]:
+        counts: dict[str, int | str] = {
             "errors": self.count(Severity.ERROR),
             "warnings": self.count(Severity.WARNING),
             "info": self.count(Severity.INFO),
@@ -291,3 +293,6 @@ class ScanReport:
             "extensions": self.extensions,
             "converted": self.converted,
         }
+        if self.cluster_context is not None:
+            counts["cluster"] = self.cluster_context
+        return counts
