@@ -84,6 +84,7 @@ CORE_TYPES = (NAMESPACES, PODS, SERVICES, DEPLOYMENTS)
 MAISTRA_TYPES = (SME, SME_V1ALPHA1, SMCP, SMMR, SMM)
 ISTIO_TYPES = (WASMPLUGINS, AUTHZ, VIRTUALSERVICES)
 ALL_TYPES = CORE_TYPES + MAISTRA_TYPES + ISTIO_TYPES
+BUILT_IN_GROUPS = ("", "apps")
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class KubeApi:
     denied: set[tuple[str, str | None]] = field(default_factory=set)  # (plural, namespace)
     expire_once: set[str] = field(default_factory=set)  # plurals whose next continue gets 410
     max_limit: int | None = None  # cap every page (the server may return fewer than asked)
+    unavailable: dict[str, int] = field(default_factory=dict)  # plural: 503s before answering
     requests: list[Request] = field(default_factory=list)
     resource_version: int = 1000
 
@@ -235,6 +237,10 @@ class KubeApi:
     def _list(self, api_type: ApiType, namespace: str | None,
               request: Request) -> Mapping[str, Any]:
         self._authorize("list", api_type, namespace)
+        if self.unavailable.get(api_type.plural):
+            self.unavailable[api_type.plural] -= 1
+            raise Reply(503, status_body(503, "ServiceUnavailable",
+                                         "the server is currently unable to handle the request"))
         items = self._items(api_type, namespace)
         start = self._start(api_type, request.query.get("continue"))
         limit = int(request.query.get("limit") or 0) or len(items) or 1
@@ -246,7 +252,7 @@ class KubeApi:
             metadata["continue"] = _token(start + limit, self.resource_version)
             metadata["remainingItemCount"] = len(rest)
         return {"kind": f"{api_type.kind}List", "apiVersion": api_type.group_version,
-                "metadata": metadata, "items": [self._typed(api_type, o) for o in page]}
+                "metadata": metadata, "items": [self._item(api_type, o) for o in page]}
 
     def _start(self, api_type: ApiType, token: str | None) -> int:
         if not token:
@@ -265,6 +271,13 @@ class KubeApi:
     @staticmethod
     def _typed(api_type: ApiType, body: Mapping[str, Any]) -> dict[str, Any]:
         return {**body, "apiVersion": api_type.group_version, "kind": api_type.kind}
+
+    @staticmethod
+    def _item(api_type: ApiType, body: Mapping[str, Any]) -> dict[str, Any]:
+        """List items of built-in kinds carry no apiVersion/kind on the wire; custom ones do."""
+        if api_type.group in BUILT_IN_GROUPS:
+            return {k: v for k, v in body.items() if k not in ("apiVersion", "kind")}
+        return KubeApi._typed(api_type, body)
 
     def _get_object(self, api_type: ApiType, namespace: str | None, name: str,
                     request: Request) -> Mapping[str, Any]:
