@@ -107,8 +107,8 @@ def unreachable_reason(error: BaseException) -> str:
     cause = getattr(error, "reason", None) or error
     if isinstance(cause, SSLError):
         return f"TLS failed ({' '.join(str(cause).split())[:200]})"
+    if isinstance(cause, NewConnectionError):  # before TimeoutError: urllib3 2 subclasses it
+        return str(cause).rsplit(": ", 1)[-1]
     if isinstance(cause, TimeoutError):
         return "no answer in time (--request-timeout)"
-    if isinstance(cause, NewConnectionError):
-        return str(cause).rsplit(": ", 1)[-1]
     return " ".join(str(cause).split())[:200] or type(cause).__name__

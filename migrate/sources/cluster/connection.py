@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from migrate.sources.cluster.errors import ClusterError
 from migrate.sources.cluster.request import ClusterRequest
 
@@ -66,7 +68,7 @@ def _from_kubeconfig(path: str, context: str | None) -> Connection:
         chosen = _context_name(config, path, context)
         config.load_kube_config(config_file=path, context=chosen,
                                 client_configuration=configuration, persist_config=False)
-    except (config.ConfigException, OSError, ValueError, TypeError) as error:
+    except (config.ConfigException, OSError, ValueError, TypeError, yaml.YAMLError) as error:
         raise ClusterError(f"kubeconfig {path}: {_one_line(error)}") from None
     return _connection(client, configuration, chosen)
 
