@@ -359,6 +359,7 @@ def serve(api: KubeApi, workdir: Path | None = None) -> Iterator[RunningApi]:
     server.daemon_threads = True
     ca_file = None
     if workdir is not None:
+        workdir.mkdir(parents=True, exist_ok=True)
         ca_file, cert, key = _tls_files(workdir)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
