@@ -120,6 +120,7 @@ class KubeApi:
     expire_once: set[str] = field(default_factory=set)  # plurals whose next continue gets 410
     max_limit: int | None = None  # cap every page (the server may return fewer than asked)
     unavailable: dict[str, int] = field(default_factory=dict)  # plural: 503s before answering
+    grants: set[tuple[str, str, str]] | None = None  # (group, plural, verb); None: all
     requests: list[Request] = field(default_factory=list)
     resource_version: int = 1000
 
@@ -220,7 +221,8 @@ class KubeApi:
         raise self._not_found(request.path)
 
     def _authorize(self, verb: str, api_type: ApiType, namespace: str | None) -> None:
-        if (api_type.plural, namespace) not in self.denied:
+        granted = self.grants is None or (api_type.group, api_type.plural, verb) in self.grants
+        if granted and (api_type.plural, namespace) not in self.denied:
             return
         scope = f'in the namespace "{namespace}"' if namespace else "at the cluster scope"
         message = (f'{api_type.qualified} is forbidden: User "{USER}" cannot {verb} resource '
