@@ -55,13 +55,14 @@ def gather(client: KubeClient, served: Sequence[Served], request: ClusterRequest
 
 
 def _read(client: KubeClient, reading: Reading, served: Served, namespace: str | None,
-          request: ClusterRequest, report_denial: bool = True) -> bool:
-    """List one kind; False when RBAC refused it (recorded when `report_denial`)."""
+          request: ClusterRequest) -> bool:
+    """List one kind; False when RBAC refused it (recorded for a namespace; cluster-wide, the
+    caller falls back)."""
     try:
         items = list_all(client, served, namespace, request.chunk_size)
     except ApiStatus as status:
         if status.forbidden:
-            if report_denial and namespace is not None:
+            if namespace is not None:
                 reading.denied.append((served, namespace))
             return False
         if not status.missing:  # 404: the namespace or the CRD went away meanwhile

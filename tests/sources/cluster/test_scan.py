@@ -151,3 +151,25 @@ def test_one_namespace_listed(cluster: Cluster) -> None:
     assert lists and all(p.startswith(("/api/v1/namespaces/bookinfo/",
                                        "/apis/")) for p in lists)
     assert all("/namespaces/bookinfo/" in p for p in lists)
+
+
+def test_v1alpha1_is_read_where_v1_is_not_served(cluster: Cluster) -> None:
+    """Maistra 1.x served only v1alpha1 (config a string); where v1 is served, v1alpha1 holds
+    the same objects and is not read again."""
+    from tests.support.kube_api import SME
+
+    cluster.api.types = tuple(t for t in cluster.api.types if t != SME)
+    cluster.api.objects.clear()
+    old = extension("istio-system", "old", "PreAuthN", 3)
+    cluster.api.add({**old, "apiVersion": "maistra.io/v1alpha1",
+                     "spec": {**old["spec"], "config": '{"a": 1}'}})
+    outcome = cluster.run("convert", "--fail-on", "never")
+    assert "name: old" in outcome.stdout and "a: 1" in outcome.stdout
+    assert [r.path for r in cluster.api.lists("servicemeshextensions")] == [
+        "/apis/maistra.io/v1alpha1/servicemeshextensions"]
+
+
+def test_v1_is_preferred_when_both_are_served(cluster: Cluster) -> None:
+    cluster.scan()
+    assert [r.path for r in cluster.api.lists("servicemeshextensions")] == [
+        "/apis/maistra.io/v1/servicemeshextensions"]
