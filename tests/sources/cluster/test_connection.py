@@ -3,6 +3,7 @@ credentials never show up."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from tests.sources.cluster.conftest import Cluster
 from tests.support.cli import Outcome, sme_migrate
 from tests.support.kube_api import TOKEN
-from tests.support.network import closed_port
+from tests.support.network import closed_port, silent_port
 
 
 def one_line_error(outcome: Outcome) -> str:
@@ -110,3 +111,20 @@ def test_in_a_pod_without_a_service_account_token(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("KUBERNETES_SERVICE_PORT", str(closed_port()))
     line = one_line_error(sme_migrate("scan", "--cluster"))
     assert line.startswith("sme-migrate: in-cluster configuration:")
+
+
+def test_a_server_that_never_answers_times_out(tmp_path: Path) -> None:
+    with silent_port() as port:
+        config = tmp_path / "kubeconfig"
+        config.write_text(f"""apiVersion: v1
+kind: Config
+current-context: mute
+clusters: [{{name: mute, cluster: {{server: "http://127.0.0.1:{port}"}}}}]
+users: [{{name: u, user: {{token: {TOKEN}}}}}]
+contexts: [{{name: mute, context: {{cluster: mute, user: u}}}}]
+""")
+        started = time.monotonic()
+        line = one_line_error(sme_migrate("scan", "--cluster", "--kubeconfig", str(config),
+                                          "--request-timeout", "0.5"))
+    assert time.monotonic() - started < 10
+    assert "no answer in time (--request-timeout)" in line
