@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from migrate import rules
 from migrate.model import Extension, Finding, Inventory, Workload
 from migrate.semantics import meshchecks
-from migrate.semantics.effective import ConfigOutcome, Effective
+from migrate.semantics.effective import ConfigOutcome, Effective, status_ran
 from migrate.semantics.meshes import Mesh
 from migrate.semantics.outcome import Conversion, Options, Reordered
 from migrate.semantics.targets import Target
@@ -99,10 +99,25 @@ def activity_notes(
     if unknown := _unknowns(extension, mesh):
         found.append(_finding(extension, "SME017", "could not check "
                               + "; ".join(unknown) + ". Taken as active"))
+    found.extend(unapplied_spec(extension))
     if extension.namespace is None:
         found.append(_finding(extension, "SME023", "no namespace set; "
                               "treated as an application namespace, not the control plane's"))
     return found
+
+
+def unapplied_spec(extension: Extension) -> list[Finding]:
+    """A cluster object whose spec says another phase or priority than its status (what ran)."""
+    if not status_ran(extension):
+        return []
+    ran = {"phase": extension.phase_status, "priority": extension.priority_status or 0}
+    asked = {"phase": extension.phase_spec, "priority": extension.priority_spec}
+    differ = [key for key, value in asked.items() if value is not None and value != ran[key]]
+    if not differ:
+        return []
+    said = ", ".join(f"{key} {asked[key]!r} (status: {ran[key]!r})" for key in differ)
+    return [_finding(extension, "SME074", f"spec sets {said}; the status is what ran (the "
+                     "edit was never applied), so the WasmPlugin keeps the status")]
 
 
 def _listed(workloads: Sequence[Workload]) -> str:

@@ -48,7 +48,22 @@ def _first_set(candidates: list[tuple[str, object]]) -> tuple[str, object]:
     return "", None
 
 
+def status_ran(extension: Extension) -> bool:
+    """Read from a cluster with a resolved status: pilot used status.phase/priority, so that is
+    what ran, even where spec was edited since (the cacher had not applied the edit)."""
+    return extension.resource.cluster_context is not None and bool(extension.phase_status)
+
+
+def _from_status(extension: Extension) -> Effective:
+    raw_priority = 0 if extension.priority_status is None else extension.priority_status
+    priority = int(raw_priority) if _is_int(raw_priority) else None  # type: ignore[call-overload]
+    phase = extension.phase_status
+    return Effective(SmePhase.parse(phase), phase, "status", priority, raw_priority)
+
+
 def resolve(extension: Extension, defaults: ModuleDefaults | None = None) -> Effective:
+    if status_ran(extension):
+        return _from_status(extension)  # omitted status.priority: it was 0
     defaults = defaults or ModuleDefaults()
     status_phase = extension.phase_status or None  # status.phase is omitempty: "" means unset
     source, raw_phase = _first_set(

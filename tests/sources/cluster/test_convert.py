@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from tests.sources.cluster.conftest import Cluster
 from tests.sources.cluster.mesh import control_plane, extension, member_roll
+from tests.support.cli import sme_migrate
 
 
 def plugins(stdout: str) -> dict[str, dict[str, Any]]:
@@ -44,3 +46,28 @@ def test_convert_as_json_list(cluster: Cluster) -> None:
     listed = outcome.json()
     assert listed["kind"] == "List"
     assert sorted(i["metadata"]["name"] for i in listed["items"]) == ["headers", "mesh-auth"]
+
+
+def test_status_wins_over_an_unapplied_spec_edit(cluster: Cluster) -> None:
+    """spec.priority was edited to 50 and spec.phase to PreStats; the cacher never applied
+    either: what ran is the status, and the plugins keep the order the workloads saw."""
+    cluster.api.objects.clear()
+    edited = extension("istio-system", "edited", "PostAuthN", 10, spec_priority=50)
+    edited["spec"]["phase"] = "PreStats"
+    cluster.api.add(control_plane(), member_roll(), edited,
+                    extension("istio-system", "other", "PostAuthN", 20))
+    outcome = cluster.run("convert", "--fail-on", "never")
+    found = plugins(outcome.stdout)
+    assert (found["edited"]["spec"]["phase"], found["edited"]["spec"]["priority"]) == (
+        "AUTHZ", 10)
+    assert found["other"]["spec"]["priority"] > found["edited"]["spec"]["priority"]
+    [line] = [x for x in outcome.stderr.splitlines() if "SME074" in x]
+    assert "phase 'PreStats' (status: 'PostAuthN')" in line and "priority 50" in line
+
+
+def test_files_keep_reading_spec_first(tmp_path: Path) -> None:
+    """The same object in a file (no kube context): spec first, as before."""
+    edited = extension("istio-system", "edited", "PostAuthN", 10, spec_priority=50)
+    (tmp_path / "sme.yaml").write_text(yaml.safe_dump(edited))
+    found = plugins(sme_migrate("convert", str(tmp_path), "--fail-on", "never").stdout)
+    assert found["edited"]["spec"]["priority"] == 50

@@ -28,7 +28,7 @@ def cluster_of(state: dict[str, Any]) -> KubeApi:
 
 
 def test_the_cluster_rules_have_cluster_fixtures() -> None:
-    assert CLUSTER_RULES == ["SME070", "SME071", "SME072", "SME073"]
+    assert CLUSTER_RULES == ["SME070", "SME071", "SME072", "SME073", "SME074"]
 
 
 @pytest.mark.parametrize("rule", CLUSTER_RULES)
