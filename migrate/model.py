@@ -89,6 +89,7 @@ class Resource:
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
     namespace_hint: str | None = None  # e.g. the `namespace:` of the kustomization listing it
     duplicate_keys: tuple[DuplicateKey, ...] = field(default=(), compare=False, hash=False)
+    cluster_context: str | None = None  # the kube context it was read from (location is None)
 
     @property
     def api_version(self) -> str:
@@ -342,12 +343,13 @@ class ScanReport:
     extensions: int = 0
     converted: int = 0
     scanned: tuple[Scanned, ...] = ()
+    cluster_context: str | None = None  # the kube context scanned (instead of files)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
-    def summary(self) -> dict[str, int]:
-        return {
+    def summary(self) -> dict[str, int | str]:
+        counts: dict[str, int | str] = {
             "errors": self.count(Severity.ERROR),
             "warnings": self.count(Severity.WARNING),
             "info": self.count(Severity.INFO),
@@ -356,3 +358,6 @@ class ScanReport:
             "extensions": self.extensions,
             "converted": self.converted,
         }
+        if self.cluster_context is not None:
+            counts["cluster"] = self.cluster_context
+        return counts

@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 
 ScanPaths = Annotated[
-    list[str], typer.Argument(help="Files or directories to read (recursively); - reads stdin.")
+    list[str] | None, typer.Argument(
+        help="Files or directories to read (recursively); - reads stdin. None with --cluster.",
+        show_default=False)
 ]
 FilePaths = Annotated[
     list[str], typer.Argument(help="Files or directories to rewrite in place (recursively).")

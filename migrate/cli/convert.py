@@ -12,6 +12,7 @@ from migrate.cli.arguments import ScanPaths
 from migrate.cli.command import fail, shared_options
 from migrate.cli.options import (
     OUTPUT,
+    Cluster,
     Display,
     Gating,
     ModuleChecks,
@@ -37,15 +38,16 @@ OutputDir = Annotated[Path | None, typer.Option(
 
 @app.command("convert")
 @shared_options
-def convert_command(paths: ScanPaths, display: Display, gating: Gating, targets: Targets,
-                    stdin: Stdin, checks: ModuleChecks, registry: Registry,
-                    output: ManifestOutput = ManifestFormat.YAML, output_file: OutputFile = None,
-                    output_dir: OutputDir = None) -> None:
+def convert_command(display: Display, gating: Gating, targets: Targets, stdin: Stdin,
+                    checks: ModuleChecks, registry: Registry, cluster: Cluster,
+                    paths: ScanPaths = None, output: ManifestOutput = ManifestFormat.YAML,
+                    output_file: OutputFile = None, output_dir: OutputDir = None) -> None:
     """Print the WasmPlugins that replace the ServiceMeshExtensions found."""
     if output_dir is not None and output_file is not None:
         raise fail("--output-dir and --output-file exclude each other")
     with file_progress() as progress:
-        inputs = input_request(paths, targets, gating, checks, registry, stdin, progress)
+        inputs = input_request(paths, targets, gating, checks, registry, stdin, progress,
+                               cluster)
         result = convert(ConvertRequest(inputs, output_dir))
     for path in result.written:
         typer.echo(f"wrote {path}", err=True)

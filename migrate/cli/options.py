@@ -22,6 +22,7 @@ GATING = "Findings and exit status"
 OUTPUT = "Output"
 MODULES = "Module checks"
 REGISTRY = "Registry access"
+CLUSTER = "Cluster (read-only: get and list)"
 
 
 class Threshold(StrEnum):
@@ -158,3 +159,41 @@ class Registry:
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", rich_help_panel=REGISTRY, help="Do not read or write the blob cache.",
     )] = False
+
+
+@dataclass(frozen=True)
+class Cluster:
+    cluster: Annotated[bool, typer.Option(
+        "--cluster", rich_help_panel=CLUSTER,
+        help="Read the objects from a cluster instead of files (never writes to it).",
+    )] = False
+    kubeconfig: Annotated[Path | None, typer.Option(
+        "--kubeconfig", metavar="FILE", rich_help_panel=CLUSTER,
+        help="kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, else the pod's "
+        "service account).",
+    )] = None
+    context: Annotated[str | None, typer.Option(
+        "--context", metavar="NAME", rich_help_panel=CLUSTER,
+        help="kubeconfig context to use (default: its current context).",
+    )] = None
+    namespace: Annotated[list[str] | None, typer.Option(
+        "--namespace", "-n", metavar="NS", rich_help_panel=CLUSTER,
+        help="Read only this namespace (repeatable).",
+    )] = None
+    all_namespaces: Annotated[bool, typer.Option(
+        "--all-namespaces", "-A", rich_help_panel=CLUSTER,
+        help="Read every namespace (the default).",
+    )] = False
+    chunk_size: Annotated[int, typer.Option(
+        "--chunk-size", min=1, rich_help_panel=CLUSTER,
+        help="Objects per list request (the list is paged).",
+    )] = 500
+    request_timeout: Annotated[float, typer.Option(
+        "--request-timeout", min=0.1, metavar="SECONDS", rich_help_panel=CLUSTER,
+        help="Seconds to wait for the API server to answer one request.",
+    )] = 30.0
+
+    @property
+    def named(self) -> bool:
+        """Whether any cluster option is set (they all need --cluster)."""
+        return bool(self.kubeconfig or self.context or self.namespace or self.all_namespaces)

@@ -6,13 +6,22 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
-from migrate.cli.options import Gating, ModuleChecks, Registry, Stdin, Targets, Threshold
+from migrate.cli.options import (
+    Cluster,
+    Gating,
+    ModuleChecks,
+    Registry,
+    Stdin,
+    Targets,
+    Threshold,
+)
 from migrate.model import Severity
 from migrate.pipeline.errors import UsageError
 from migrate.pipeline.request import InputRequest, ModuleRequest, Progress
 from migrate.semantics.outcome import Options
 from migrate.semantics.versions import MeshVersion
 from migrate.settings import suppress
+from migrate.sources.cluster.request import ClusterRequest
 from migrate.sources.sniff import STDIN
 
 if TYPE_CHECKING:  # httpx and wasmtime load only when modules are checked
@@ -67,11 +76,40 @@ def module_request(checks: ModuleChecks, registry: Registry) -> ModuleRequest | 
     return ModuleRequest(module_options(registry), checks.pin) if checks.wanted else None
 
 
-def input_request(paths: Sequence[str], targets: Targets, gating: Gating,
+def cluster_request(cluster: Cluster | None, paths: Sequence[str],
+                    targets: Targets) -> ClusterRequest | None:
+    """What `--cluster` and its options ask; a usage error when they clash with the paths."""
+    if cluster is None or not cluster.cluster:
+        if cluster is not None and cluster.named:
+            raise UsageError("--kubeconfig, --context, -n and -A choose what --cluster reads: "
+                             "add --cluster")
+        if not paths:
+            raise UsageError("nothing to read: give files or directories (- for stdin), or "
+                             "--cluster")
+        return None
+    if paths:
+        raise UsageError("--cluster reads the cluster, not files: drop the paths "
+                         f"({' '.join(paths)}) or --cluster")
+    if cluster.namespace and cluster.all_namespaces:
+        raise UsageError("-n/--namespace and -A/--all-namespaces exclude each other")
+    return ClusterRequest(
+        kubeconfig=str(cluster.kubeconfig) if cluster.kubeconfig else None,
+        context=cluster.context,
+        namespaces=tuple(dict.fromkeys(cluster.namespace or ())),
+        chunk_size=cluster.chunk_size,
+        request_timeout=cluster.request_timeout,
+        control_plane_namespace=targets.control_plane_namespace,
+    )
+
+
+def input_request(paths: Sequence[str] | None, targets: Targets, gating: Gating,
                   checks: ModuleChecks, registry: Registry, stdin: Stdin | None = None,
-                  progress: Progress | None = None) -> InputRequest:
+                  progress: Progress | None = None,
+                  cluster: Cluster | None = None) -> InputRequest:
+    paths = tuple(paths or ())
     return InputRequest(
-        paths=tuple(paths),
+        cluster=cluster_request(cluster, paths, targets),
+        paths=paths,
         options=conversion_options(targets),
         modules=module_request(checks, registry),
         suppressions=suppressions(gating, paths),

@@ -8,6 +8,7 @@ from migrate.cli.app import app
 from migrate.cli.arguments import ScanPaths
 from migrate.cli.command import shared_options
 from migrate.cli.options import (
+    Cluster,
     Display,
     Gating,
     ModuleChecks,
@@ -26,12 +27,13 @@ from migrate.sources.repository import repository_root
 
 @app.command("scan")
 @shared_options
-def scan_command(paths: ScanPaths, output: ReportOutput, display: Display, gating: Gating,
-                 targets: Targets, stdin: Stdin, checks: ModuleChecks, registry: Registry
-                 ) -> None:
+def scan_command(output: ReportOutput, display: Display, gating: Gating, targets: Targets,
+                 stdin: Stdin, checks: ModuleChecks, registry: Registry, cluster: Cluster,
+                 paths: ScanPaths = None) -> None:
     """Find ServiceMeshExtensions and obsolete settings; report what the migration changes."""
     with file_progress() as progress:
-        request = input_request(paths, targets, gating, checks, registry, stdin, progress)
+        request = input_request(paths, targets, gating, checks, registry, stdin, progress,
+                                cluster)
         result = scan(request)
     delivered = emit_report(result.report, output.output, output.output_file,
                             severity(gating.fail_on), display.threshold,

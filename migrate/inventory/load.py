@@ -28,6 +28,7 @@ class Loaded:
     resources: tuple[Resource, ...]
     files_scanned: int
     kustomizations: tuple[Resource, ...] = ()
+    cluster_context: str | None = None  # set when the resources were read from a cluster
 
 
 def workload_needles(inventory: Inventory) -> set[bytes]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from migrate.model import Severity
 from migrate.semantics.outcome import Options
 from migrate.settings.suppress import Suppressions
+from migrate.sources.cluster.request import ClusterRequest
 from migrate.sources.sniff import STDIN
 
 if TYPE_CHECKING:  # httpx and wasmtime load only when modules are checked
@@ -36,3 +37,4 @@ class InputRequest:
     stdin: BinaryIO | None = None
     stdin_filename: str = STDIN  # the path findings from stdin are reported under
     progress: Progress | None = None
+    cluster: ClusterRequest | None = None  # read a cluster instead of `paths`

@@ -14,6 +14,7 @@ from migrate.pipeline.request import InputRequest, ModuleRequest
 from migrate.semantics.migration import migrate, sort_findings
 from migrate.semantics.outcome import Migration, Options
 from migrate.settings import suppress
+from migrate.sources.cluster.request import ClusterRequest
 from migrate.sources.stdin import StdinUnavailable
 
 
@@ -25,6 +26,8 @@ class MigrationRun:
 
 
 def load_inputs(request: InputRequest) -> Loaded:
+    if request.cluster is not None:
+        return _load_cluster(request.cluster)
     try:
         return load(request.paths, request.stdin if "-" in request.paths else None,
                     request.progress, request.stdin_filename)
@@ -32,6 +35,16 @@ def load_inputs(request: InputRequest) -> Loaded:
         raise UsageError(f"no such file or directory: {error.filename or error}") from error
     except StdinUnavailable as error:
         raise UsageError(str(error)) from error
+
+
+def _load_cluster(request: ClusterRequest) -> Loaded:
+    from migrate.inventory.cluster import load_cluster  # the kubernetes client loads here
+    from migrate.sources.cluster import ClusterError
+
+    try:
+        return load_cluster(request)
+    except ClusterError as error:
+        raise UsageError(error.message) from error
 
 
 def checked_modules(
@@ -75,6 +88,7 @@ def scan_report(run: MigrationRun, kept: Sequence[Finding], hidden: Sequence[Fin
         findings=tuple(kept),
         suppressed=tuple(hidden),
         files_scanned=run.loaded.files_scanned,
+        cluster_context=run.loaded.cluster_context,
         extensions=len(run.migration.conversions),
         converted=converted,
         scanned=scanned_of(run.loaded.resources),

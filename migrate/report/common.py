@@ -94,6 +94,8 @@ def summary_line(report: ScanReport) -> str:
         )
     )
     suppressed = f" ({len(report.suppressed)} suppressed)" if report.suppressed else ""
+    if report.cluster_context is not None:
+        return f"{counts}{suppressed} in cluster context {report.cluster_context}"
     return f"{counts}{suppressed} in {plural(report.files_scanned, 'file')}"
 
 

@@ -49,11 +49,16 @@ def _finding_lines(finding: Finding, color: bool) -> list[str]:
     return [f"{prefix}  {finding.rule}  {head}", *(continuation + more for more in rest)]
 
 
+def _no_file(report: ScanReport) -> str:
+    context = report.cluster_context
+    return _NO_FILE if context is None else _printable(f"(cluster context {context})")
+
+
 def render(report: ScanReport, options: RenderOptions) -> str:
     lines: list[str] = []
     shown = visible(ordered(report.findings), options.min_severity)
     for path, findings in group_by_path(shown):
-        header = _NO_FILE if path is None else _printable(display_path(path, options.root))
+        header = _printable(display_path(path, options.root)) if path else _no_file(report)
         lines.append(_paint(header, _BOLD, options.color))
         for finding in findings:
             lines.extend(_finding_lines(finding, options.color))
