@@ -66,7 +66,10 @@ def checked_modules(
 
 def run_migration(request: InputRequest) -> MigrationRun:
     loaded = load_inputs(request)
-    fed, module_findings = checked_modules(loaded, request.options, request.modules)
+    options = request.options
+    if request.cluster is not None:  # every policy and route was listed (a 403 says so itself)
+        options = dataclasses.replace(options, policies_complete=True)
+    fed, module_findings = checked_modules(loaded, options, request.modules)
     migration = migrate(loaded.inventory, fed)
     if module_findings:
         findings = sort_findings([*migration.findings, *module_findings])

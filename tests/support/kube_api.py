@@ -80,9 +80,11 @@ SMM = ApiType("maistra.io", "v1", "servicemeshmembers", "ServiceMeshMember")
 WASMPLUGINS = ApiType("extensions.istio.io", "v1alpha1", "wasmplugins", "WasmPlugin")
 AUTHZ = ApiType("security.istio.io", "v1beta1", "authorizationpolicies", "AuthorizationPolicy")
 VIRTUALSERVICES = ApiType("networking.istio.io", "v1beta1", "virtualservices", "VirtualService")
+GATEWAYS = ApiType("networking.istio.io", "v1beta1", "gateways", "Gateway")
+ENVOYFILTERS = ApiType("networking.istio.io", "v1alpha3", "envoyfilters", "EnvoyFilter")
 CORE_TYPES = (NAMESPACES, PODS, SERVICES, DEPLOYMENTS)
 MAISTRA_TYPES = (SME, SME_V1ALPHA1, SMCP, SMMR, SMM)
-ISTIO_TYPES = (WASMPLUGINS, AUTHZ, VIRTUALSERVICES)
+ISTIO_TYPES = (WASMPLUGINS, AUTHZ, VIRTUALSERVICES, GATEWAYS, ENVOYFILTERS)
 ALL_TYPES = CORE_TYPES + MAISTRA_TYPES + ISTIO_TYPES
 BUILT_IN_GROUPS = ("", "apps")
 

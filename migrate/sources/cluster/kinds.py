@@ -46,8 +46,12 @@ AUTHORIZATION_POLICIES = Kind("security.istio.io", ("v1", "v1beta1"), "authoriza
 VIRTUAL_SERVICES = Kind("networking.istio.io", ("v1", "v1beta1", "v1alpha3"),
                         "virtualservices", "VirtualService")
 
+GATEWAYS = Kind("networking.istio.io", ("v1", "v1beta1", "v1alpha3"), "gateways", "Gateway")
+# OSSM 2.1/2.2 with telemetry v2 off ran extensions only where an EnvoyFilter matched
+ENVOY_FILTERS = Kind("networking.istio.io", ("v1alpha3",), "envoyfilters", "EnvoyFilter")
+
 MESH_KINDS = (CONTROL_PLANES, MEMBER_ROLLS, MEMBERS)  # read first: they name the mesh namespaces
-OTHER_KINDS = (EXTENSIONS, WASM_PLUGINS, AUTHORIZATION_POLICIES, VIRTUAL_SERVICES, SERVICES,
-               PODS)
+OTHER_KINDS = (EXTENSIONS, WASM_PLUGINS, AUTHORIZATION_POLICIES, VIRTUAL_SERVICES, GATEWAYS,
+               ENVOY_FILTERS, SERVICES, PODS)
 SCANNED = MESH_KINDS + OTHER_KINDS
 CORE_SERVED = {kind: Served(kind, "v1") for kind in (NAMESPACES, PODS, SERVICES)}
