@@ -27,6 +27,7 @@ from migrate.model import (
     Workload,
     labels_of,
 )
+from migrate.rules.ids import RuleId
 
 RAW_V1ALPHA1_CONFIG = "raw_v1alpha1_config"
 SME_KIND = "ServiceMeshExtension"
@@ -177,7 +178,7 @@ def _group(api_version: str) -> str:
 
 def _dev_api_finding(resource: Resource) -> Finding:
     return rules.finding(
-        "SME019",
+        RuleId.DEV_API_EXTENSION,
         f"{resource.ref.display} uses the pre-release API {resource.api_version}; "
         "it is not converted",
         resource.ref,

@@ -15,9 +15,10 @@ from typing import Any
 
 from migrate import rules
 from migrate.model import Finding, Resource
+from migrate.rules.ids import RuleId
 
-INVALID_FIELD = "SME050"
-DUPLICATE_KEY = "SME051"
+INVALID_FIELD = RuleId.INVALID_FIELD
+DUPLICATE_KEY = RuleId.DUPLICATE_KEY
 MAX_NAME = 253
 MAX_LABEL = 63
 _DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
@@ -147,6 +148,6 @@ def _short(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _finding(resource: Resource, rule: str, path: str, message: str) -> Finding:
+def _finding(resource: Resource, rule: RuleId, path: str, message: str) -> Finding:
     return rules.finding(rule, f"{message}; not converted", resource.ref,
                          resource.location_of(path))

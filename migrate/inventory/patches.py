@@ -16,6 +16,7 @@ import yaml
 
 from migrate import rules
 from migrate.model import Finding, Resource
+from migrate.rules.ids import RuleId
 from migrate.sources.kustomize import KUSTOMIZATION_NAMES
 
 SME_KIND = "ServiceMeshExtension"
@@ -85,7 +86,7 @@ def _finding(entry: PatchEntry) -> Finding:
     what = f"the patch file {entry.entry!r}" if isinstance(entry.entry, str) and "\n" not in (
         entry.entry) else "this patch"
     return rules.finding(
-        "SME024",
+        RuleId.KUSTOMIZE_PATCH_TARGET,
         f"{entry.field}[{entry.index}]: {what} targets a ServiceMeshExtension; after the "
         "migration it must target the WasmPlugin",
         resource.ref,

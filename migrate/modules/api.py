@@ -25,6 +25,7 @@ from migrate.modules.inputs import read_capped
 from migrate.modules.oci import RegistrySettings
 from migrate.modules.reference import ImageReference, parse_reference
 from migrate.modules.wasm import WasmCheck, check_wasm
+from migrate.rules.ids import RuleId
 
 log = logging.getLogger("sme-migrate")
 
@@ -175,7 +176,8 @@ def _pull_one(
         return exc
     except Exception as exc:  # a bug must cost one image its report, not the whole run
         log.debug("pulling %s failed", reference, exc_info=True)
-        return ModuleError("MOD022", f"unexpected {type(exc).__name__} (please report it)")
+        return ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR,
+                           f"unexpected {type(exc).__name__} (please report it)")
 
 
 def _image_report(
@@ -227,7 +229,7 @@ def _mutable_tag_findings(reference: ImageReference) -> tuple[Finding, ...]:
         return ()
     tag = reference.tag or "latest (implicit)"
     message = f"the image is referenced by the mutable tag {tag}; pin it by digest"
-    return (rules.finding("MOD025", message),)
+    return (rules.finding(RuleId.MUTABLE_TAG, message),)
 
 
 def _failed(ref: str, error: ModuleError, location: Location | None = None) -> ModuleReport:
@@ -241,7 +243,8 @@ def _prefixed(ref: str, findings: Sequence[Finding]) -> tuple[Finding, ...]:
 
 
 def _read_module_file(path: Path) -> bytes:
-    return read_capped(path, "module file", media.MAX_MODULE_BYTES, too_large="MOD005")
+    return read_capped(path, "module file", media.MAX_MODULE_BYTES,
+                       too_large=RuleId.SIZE_LIMIT_EXCEEDED)
 
 
 def _host(entry: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from migrate.modules.errors import ModuleError
 from migrate.modules.inputs import parse_json, read_capped
+from migrate.rules.ids import RuleId
 
 _DOCKER_HUB_KEYS = ("docker.io", "index.docker.io", "registry-1.docker.io")
 
@@ -58,10 +59,10 @@ def parse_docker_config(data: bytes, source: str = "dockerconfigjson") -> Docker
     """Parse config.json or a `.dockerconfigjson` secret payload (also the legacy `.dockercfg`)."""
     document = parse_json(data, source)
     if not isinstance(document, dict):
-        raise ModuleError("MOD024", f"{source} is not a JSON object")
+        raise ModuleError(RuleId.UNREADABLE_INPUT, f"{source} is not a JSON object")
     entries = document.get("auths", document)  # no `auths`: a legacy .dockercfg
     if not isinstance(entries, dict):
-        raise ModuleError("MOD024", f"{source}: `auths` is not an object")
+        raise ModuleError(RuleId.UNREADABLE_INPUT, f"{source}: `auths` is not an object")
     return DockerConfig(dict(_credential_entries(entries.items(), source)))
 
 
@@ -88,7 +89,8 @@ def _decode_auth(auth: str, key: str, source: str) -> tuple[str, str]:
         sep = ""
     if not sep:
         # never echo the value: it is a password
-        raise ModuleError("MOD024", f"{source}: the `auth` of {key!r} is not base64 user:password")
+        raise ModuleError(RuleId.UNREADABLE_INPUT,
+                          f"{source}: the `auth` of {key!r} is not base64 user:password")
     return username, password
 
 

@@ -6,6 +6,7 @@ import hashlib
 import re
 
 from migrate.modules.errors import ModuleError
+from migrate.rules.ids import RuleId
 
 _DIGEST = re.compile(r"^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$")
 
@@ -17,7 +18,8 @@ def is_digest(text: str) -> bool:
 def hasher_for(digest: str) -> hashlib._Hash:
     """A fresh hash object of the digest's algorithm; unknown algorithms are a registry error."""
     if not is_digest(digest):
-        raise ModuleError("MOD022", f"unsupported or malformed digest {digest[:80]!r}")
+        raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR,
+                          f"unsupported or malformed digest {digest[:80]!r}")
     return hashlib.new(digest.split(":", 1)[0])
 
 
@@ -30,4 +32,5 @@ def verify(data: bytes, expected: str, what: str) -> None:
     hasher.update(data)
     actual = f"{hasher.name}:{hasher.hexdigest()}"
     if actual != expected:
-        raise ModuleError("MOD004", f"{what} has digest {actual}, expected {expected}")
+        raise ModuleError(RuleId.DIGEST_MISMATCH,
+                          f"{what} has digest {actual}, expected {expected}")

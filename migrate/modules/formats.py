@@ -21,6 +21,7 @@ from migrate.modules.errors import ModuleError
 from migrate.modules.maistra import MANIFEST_PATH, MaistraManifest, parse_maistra_manifest
 from migrate.modules.manifests import Descriptor, ImageManifest
 from migrate.modules.safetar import ArchiveFile, ArchiveListing, read_gzip_tar
+from migrate.rules.ids import RuleId
 
 PLUGIN_BASENAME = "plugin.wasm"
 LayerReader = Callable[[Descriptor], bytes]
@@ -61,7 +62,8 @@ class _Layers:
 
     def refusal_findings(self) -> tuple[Finding, ...]:
         return tuple(
-            rules.finding("MOD009", f"layer {digest}: archive entry {entry.name!r} {entry.reason}")
+            rules.finding(RuleId.UNSAFE_ARCHIVE_ENTRY,
+                          f"layer {digest}: archive entry {entry.name!r} {entry.reason}")
             for digest, listing in self._listings.items()
             for entry in listing.refused
             if not entry.is_link or _is_wanted(entry.name)
@@ -146,10 +148,10 @@ def _fallback_to_maistra(
     module = _union_file(manifest, layers, maistra.module) if maistra.module else None
     if module is None:
         why = f"manifest.yaml names module {maistra.module!r}, which is not in the image"
-        problem = rules.finding("MOD021", why)
+        problem = rules.finding(RuleId.INVALID_MAISTRA_MANIFEST, why)
         return _unusable(istio_error, _all(layers, (*maistra_findings, problem)))
     finding = rules.finding(
-        "MOD006",
+        RuleId.MAISTRA_FORMAT_IMAGE,
         f"Maistra-format image (manifest.yaml, module {module.path!r}): Istio fails to load it "
         f"with `{istio_error}`",
     )
@@ -177,7 +179,7 @@ def _layer_count_findings(
         return ()
     return (
         rules.finding(
-            "MOD008",
+            RuleId.MULTIPLE_LAYERS,
             f"the image has {count} layers: OSSM 2.2 and Istio 1.15 or older accept exactly one "
             f"(`number of layers must be 1 but got {count}`)",
         ),
@@ -185,7 +187,8 @@ def _layer_count_findings(
 
 
 def _unusable(istio_error: str, findings: tuple[Finding, ...]) -> ImageContents:
-    problem = rules.finding("MOD007", f"Istio cannot load this image: {istio_error}")
+    problem = rules.finding(RuleId.IMAGE_FORMAT_UNSUPPORTED,
+                            f"Istio cannot load this image: {istio_error}")
     return ImageContents(None, None, None, None, (problem, *findings))
 
 

@@ -20,6 +20,7 @@ from migrate.model import Finding, Severity
 from migrate.modules import abi, media
 from migrate.modules.compiler import Compiled, CompileLimits, CompileRefused, compile_module
 from migrate.modules.guest import CONFIGURE, Guest, define_host_functions
+from migrate.rules.ids import RuleId
 
 ROOT_CONTEXT_ID = 1
 
@@ -70,7 +71,8 @@ def smoke_test(
     try:
         compiled = compiled or compile_module(wasm, limits.compile)
     except CompileRefused as exc:
-        return SmokeResult((rules.finding("MOD030", f"the plugin was not started: {exc}"),), ())
+        return SmokeResult((rules.finding(RuleId.MODULE_COMPILE_OVER_LIMIT,
+                                          f"the plugin was not started: {exc}"),), ())
     except wasmtime.WasmtimeError as exc:
         return SmokeResult((_failure(exc, guest, 0.0, limits),), ())
     findings = _timed_run(compiled, guest, limits)
@@ -98,7 +100,7 @@ def _timed_run(compiled: Compiled, guest: Guest, limits: SmokeLimits) -> tuple[F
         _run(compiled.engine, compiled.module, guest, limits)
         return ()
     except _Rejected as exc:
-        return (rules.finding("MOD018", _with_log(str(exc), guest)),)
+        return (rules.finding(RuleId.CONFIGURATION_REJECTED, _with_log(str(exc), guest)),)
     except Exception as exc:  # a trap, an exit, or a host-function failure: all are findings
         return (_failure(exc, guest, time.monotonic() - started, limits),)
     finally:
@@ -173,15 +175,15 @@ def _failure(exc: Exception, guest: Guest, elapsed: float, limits: SmokeLimits) 
     code = getattr(exc, "trap_code", None)
     if code == wasmtime.TrapCode.OUT_OF_FUEL:
         why = f"ran out of its {limits.fuel:,} fuel units in {guest.stage}: it runs away"
-        return rules.finding("MOD020", _with_log(why, guest))
+        return rules.finding(RuleId.MODULE_RUNAWAY, _with_log(why, guest))
     if code == wasmtime.TrapCode.INTERRUPT:
         why = f"was stopped after {elapsed:.1f}s of wall-clock time in {guest.stage}: it runs away"
-        return rules.finding("MOD020", _with_log(why, guest))
+        return rules.finding(RuleId.MODULE_RUNAWAY, _with_log(why, guest))
     if guest.exit_code is not None:
         why = f"called proc_exit({guest.exit_code}) in {guest.stage} (an abort)"
-        return rules.finding("MOD019", _with_log(why, guest))
+        return rules.finding(RuleId.MODULE_TRAPPED, _with_log(why, guest))
     why = f"trapped in {guest.stage}: {_first_line(exc)}"
-    return rules.finding("MOD019", _with_log(why, guest))
+    return rules.finding(RuleId.MODULE_TRAPPED, _with_log(why, guest))
 
 
 def _with_log(text: str, guest: Guest) -> str:

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from migrate.modules.errors import ModuleError
+from migrate.rules.ids import RuleId
 
 MAX_OPTION_FILE_BYTES = 1024 * 1024
 
 
 def read_capped(
-    path: Path, what: str, limit: int = MAX_OPTION_FILE_BYTES, too_large: str = "MOD024"
+    path: Path, what: str, limit: int = MAX_OPTION_FILE_BYTES,
+    too_large: RuleId = RuleId.UNREADABLE_INPUT,
 ) -> bytes:
     """At most `limit` bytes of `path` (never more held in memory); a longer file is an error
     (reported as rule `too_large`): /dev/zero or a FIFO passed as a file cannot exhaust memory."""
@@ -23,7 +25,8 @@ def read_capped(
             declared = os.fstat(stream.fileno()).st_size  # a regular file's size: refuse at once
             data = stream.read(limit + 1) if declared <= limit else b""
     except OSError as exc:
-        raise ModuleError("MOD024", f"cannot read {what} {path}: {exc.strerror}") from None
+        raise ModuleError(RuleId.UNREADABLE_INPUT,
+                          f"cannot read {what} {path}: {exc.strerror}") from None
     if max(declared, len(data)) > limit:
         raise ModuleError(too_large, f"{what} {path} is larger than {_size(limit)}")
     return data
@@ -33,9 +36,10 @@ def parse_json(data: bytes | str, what: str) -> Any:
     try:
         return json.loads(data)
     except RecursionError:
-        raise ModuleError("MOD024", f"{what} nests too deeply to be parsed") from None
+        raise ModuleError(RuleId.UNREADABLE_INPUT,
+                          f"{what} nests too deeply to be parsed") from None
     except (ValueError, UnicodeDecodeError):
-        raise ModuleError("MOD024", f"{what} is not valid JSON") from None
+        raise ModuleError(RuleId.UNREADABLE_INPUT, f"{what} is not valid JSON") from None
 
 
 def json_object_option(text: str, option: str) -> dict[str, Any]:
@@ -46,7 +50,7 @@ def json_object_option(text: str, option: str) -> dict[str, Any]:
         data = text
     value = parse_json(data, option)
     if not isinstance(value, dict):
-        raise ModuleError("MOD024", f"{option} must be a JSON object")
+        raise ModuleError(RuleId.UNREADABLE_INPUT, f"{option} must be a JSON object")
     return value
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from migrate.modules.errors import ModuleError
+from migrate.rules.ids import RuleId
 
 MANIFEST_PATH = "manifest.yaml"
 _MAX_MANIFEST_BYTES = 1024 * 1024
@@ -24,15 +25,16 @@ class MaistraManifest:
 def parse_maistra_manifest(data: bytes) -> MaistraManifest:
     """Parse manifest.yaml; an unreadable one raises ModuleError(MOD021)."""
     if len(data) > _MAX_MANIFEST_BYTES:
-        raise ModuleError("MOD021", f"manifest.yaml is {len(data)} bytes, not a small YAML file")
+        raise ModuleError(RuleId.INVALID_MAISTRA_MANIFEST,
+                          f"manifest.yaml is {len(data)} bytes, not a small YAML file")
     try:
         document = yaml.safe_load(data)
     except yaml.YAMLError as exc:
         raise ModuleError(
-            "MOD021", f"manifest.yaml is not valid YAML ({_first_line(exc)})"
+            RuleId.INVALID_MAISTRA_MANIFEST, f"manifest.yaml is not valid YAML ({_first_line(exc)})"
         ) from None
     if not isinstance(document, dict):
-        raise ModuleError("MOD021", "manifest.yaml is not a YAML mapping")
+        raise ModuleError(RuleId.INVALID_MAISTRA_MANIFEST, "manifest.yaml is not a YAML mapping")
     return MaistraManifest(
         module=_module_path(document.get("module")),
         phase=document["phase"] if isinstance(document.get("phase"), str) else None,

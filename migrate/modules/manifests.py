@@ -10,6 +10,7 @@ from typing import Any
 from migrate.modules import media
 from migrate.modules.digests import is_digest
 from migrate.modules.errors import ModuleError
+from migrate.rules.ids import RuleId
 
 
 @dataclass(frozen=True)
@@ -41,14 +42,16 @@ def parse_document(body: bytes, content_type: str, digest: str) -> ImageManifest
     document = _json_object(body)
     if document.get("schemaVersion") != 2:
         raise ModuleError(
-            "MOD022", "not a schema 2 manifest (Docker schema 1 is not readable by Istio either)"
+            RuleId.REGISTRY_PROTOCOL_ERROR,
+            "not a schema 2 manifest (Docker schema 1 is not readable by Istio either)"
         )
     media_type = _media_type(content_type, document)
     if media_type in media.INDEXES:
         return ImageIndex(media_type, digest, _descriptors(document.get("manifests"), "manifests"))
     if media_type in media.IMAGE_MANIFESTS:
         return _image_manifest(document, media_type, digest)
-    raise ModuleError("MOD022", f"unsupported manifest media type {media_type[:120]!r}")
+    raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR,
+                      f"unsupported manifest media type {media_type[:120]!r}")
 
 
 def choose_platform(index: ImageIndex) -> Descriptor:
@@ -58,7 +61,8 @@ def choose_platform(index: ImageIndex) -> Descriptor:
             return entry
     found = ", ".join(sorted({"/".join(e.platform) for e in index.manifests if e.platform}))
     raise ModuleError(
-        "MOD022", f"the image index has no linux/amd64 image (platforms: {found or 'none'})"
+        RuleId.REGISTRY_PROTOCOL_ERROR,
+        f"the image index has no linux/amd64 image (platforms: {found or 'none'})"
     )
 
 
@@ -82,11 +86,13 @@ def _json_object(body: bytes) -> Mapping[str, Any]:
     try:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise ModuleError("MOD022", "the manifest is not valid JSON") from None
+        raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR,
+                          "the manifest is not valid JSON") from None
     except RecursionError:
-        raise ModuleError("MOD022", "the manifest nests too deeply to be parsed") from None
+        raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR,
+                          "the manifest nests too deeply to be parsed") from None
     if not isinstance(document, dict):
-        raise ModuleError("MOD022", "the manifest is not a JSON object")
+        raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR, "the manifest is not a JSON object")
     return document
 
 
@@ -103,18 +109,19 @@ def _media_type(content_type: str, document: Mapping[str, Any]) -> str:
 
 def _descriptors(entries: object, what: str) -> tuple[Descriptor, ...]:
     if not isinstance(entries, list):
-        raise ModuleError("MOD022", f"the manifest has no `{what}` list")
+        raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR, f"the manifest has no `{what}` list")
     return tuple(_descriptor(entry, what) for entry in entries)
 
 
 def _descriptor(entry: object, what: str) -> Descriptor:
     if not isinstance(entry, dict):
-        raise ModuleError("MOD022", f"an entry of `{what}` is not an object")
+        raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR, f"an entry of `{what}` is not an object")
     digest, size = entry.get("digest"), entry.get("size")
     if not isinstance(digest, str) or not is_digest(digest):
-        raise ModuleError("MOD022", f"an entry of `{what}` has no valid digest")
+        raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR,
+                          f"an entry of `{what}` has no valid digest")
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        raise ModuleError("MOD022", f"an entry of `{what}` has no valid size")
+        raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR, f"an entry of `{what}` has no valid size")
     return Descriptor(str(entry.get("mediaType") or ""), digest, size, _platform(entry))
 
 

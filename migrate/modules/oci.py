@@ -30,6 +30,7 @@ from migrate.modules.session import (
     read_capped_body,
     too_large,
 )
+from migrate.rules.ids import RuleId
 
 _ACCEPT = ", ".join((*media.IMAGE_MANIFESTS, *media.INDEXES))
 _ERROR_BODY_BYTES = 64 * 1024
@@ -61,7 +62,8 @@ class RegistryClient:
         child = choose_platform(document)
         resolved = self.fetch_manifest(reference.repository, child.digest)
         if not isinstance(resolved, ImageManifest):
-            raise ModuleError("MOD022", "the image index points at another index")
+            raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR,
+                              "the image index points at another index")
         return ImageManifest(
             resolved.media_type,
             resolved.digest,
@@ -94,7 +96,8 @@ class RegistryClient:
         verify(data, descriptor.digest, what)
         if len(data) != descriptor.size:
             raise ModuleError(
-                "MOD004", f"{what} is {len(data)} bytes, the manifest says {descriptor.size}"
+                RuleId.DIGEST_MISMATCH,
+                f"{what} is {len(data)} bytes, the manifest says {descriptor.size}"
             )
         return data
 
@@ -127,17 +130,19 @@ class RegistryClient:
         answering = Origin.of(response.url)
         if status in (401, 403) and answering != self.session.origin:
             return ModuleError(
-                "MOD002",
+                RuleId.REGISTRY_AUTH_FAILED,
                 f"{answering.authority}, where {self.host} sent the request, refused access to "
                 f"{what} (HTTP {status}); credentials for {self.host} are never sent there",
             )
         if status == 401:
-            return ModuleError("MOD002", self._unauthorized(what))
+            return ModuleError(RuleId.REGISTRY_AUTH_FAILED, self._unauthorized(what))
         if status == 403:
-            return ModuleError("MOD002", f"{self.host} denied access to {what}{detail}")
+            return ModuleError(RuleId.REGISTRY_AUTH_FAILED,
+                               f"{self.host} denied access to {what}{detail}")
         if status == 404:
-            return ModuleError("MOD003", f"{what} not found on {self.host}{detail}")
-        return ModuleError("MOD022", f"{self.host} answered HTTP {status} for {what}{detail}")
+            return ModuleError(RuleId.IMAGE_NOT_FOUND, f"{what} not found on {self.host}{detail}")
+        return ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR,
+                           f"{self.host} answered HTTP {status} for {what}{detail}")
 
     def _unauthorized(self, what: str) -> str:
         if self.credentials is None:

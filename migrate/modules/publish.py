@@ -22,6 +22,7 @@ from migrate.modules.push import push_image
 from migrate.modules.reference import parse_reference
 from migrate.modules.repackage import BuiltImage, build_istio_image
 from migrate.modules.wasm import check_wasm
+from migrate.rules.ids import RuleId
 
 
 @dataclass(frozen=True)
@@ -58,14 +59,16 @@ def _source_module(
 ) -> tuple[bytes, MaistraManifest | None, str]:
     path = Path(source)
     if path.suffix == ".wasm" or path.is_file():
-        module = read_capped(path, "module file", media.MAX_MODULE_BYTES, too_large="MOD005")
+        module = read_capped(path, "module file", media.MAX_MODULE_BYTES,
+                             too_large=RuleId.SIZE_LIMIT_EXCEEDED)
         return module, None, path.name
     cache = BlobCache((options.cache_dir or default_cache_dir()) if options.use_cache else None)
     pulled = pull_image(parse_reference(source), settings, cache)
     contents = pulled.contents
     if contents.wasm is None:
         problems = "; ".join(f.message for f in contents.findings) or "no module found"
-        raise ModuleError("MOD007", f"{source} holds no module to repackage: {problems}")
+        raise ModuleError(RuleId.IMAGE_FORMAT_UNSUPPORTED,
+                          f"{source} holds no module to repackage: {problems}")
     return contents.wasm, contents.maistra, f"{pulled.reference}@{pulled.manifest.digest}"
 
 
@@ -79,4 +82,5 @@ def _prove_istio_reads(image: BuiltImage, wasm: bytes) -> None:
         else None
     )
     if contents is None or contents.format is not ImageFormat.OCI_COMPAT or contents.wasm != wasm:
-        raise ModuleError("MOD007", "the repackaged image does not read back as an Istio image")
+        raise ModuleError(RuleId.IMAGE_FORMAT_UNSUPPORTED,
+                          "the repackaged image does not read back as an Istio image")

@@ -7,6 +7,7 @@ from migrate.modules.errors import ModuleError
 from migrate.modules.oci import RegistryClient, RegistrySettings
 from migrate.modules.reference import ImageReference
 from migrate.modules.repackage import Blob, BuiltImage
+from migrate.rules.ids import RuleId
 
 
 def push_image(reference: ImageReference, image: BuiltImage, settings: RegistrySettings) -> str:
@@ -30,7 +31,8 @@ def _upload(client: RegistryClient, repository: str, blob: Blob) -> None:
     with client.stream("POST", path, what, ok=(202,)) as response:
         location = response.headers.get("location", "")
         if not location:
-            raise ModuleError("MOD022", f"{client.host} started an upload without a Location")
+            raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR,
+                              f"{client.host} started an upload without a Location")
         # the upload may continue on another origin: it is sent only that origin's credentials
         location = client.session.location(response, location)
     # the Location carries upload state in its query: append the digest, never replace it
@@ -50,6 +52,7 @@ def _put_manifest(client: RegistryClient, reference: ImageReference, manifest: B
         stored = str(response.headers.get("docker-content-digest", manifest.digest))
     if stored != manifest.digest:
         raise ModuleError(
-            "MOD004", f"{client.host} stored the manifest as {stored}, expected {manifest.digest}"
+            RuleId.DIGEST_MISMATCH,
+            f"{client.host} stored the manifest as {stored}, expected {manifest.digest}"
         )
     return stored

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from migrate.modules.digests import is_digest
 from migrate.modules.errors import ModuleError
+from migrate.rules.ids import RuleId
 
 DOCKER_HUB = "docker.io"
 _DOCKER_HUB_API = "registry-1.docker.io"
@@ -81,4 +82,5 @@ def _split_tag(path: str) -> tuple[str, str | None]:
 
 
 def _invalid(text: str, why: str) -> ModuleError:
-    return ModuleError("MOD023", f"invalid image reference {text.strip()[:200]!r}: {why}")
+    return ModuleError(RuleId.INVALID_IMAGE_REFERENCE,
+                       f"invalid image reference {text.strip()[:200]!r}: {why}")

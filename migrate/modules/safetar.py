@@ -11,6 +11,7 @@ import zlib
 from dataclasses import dataclass
 
 from migrate.modules.errors import ModuleError
+from migrate.rules.ids import RuleId
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ class _BoundedReader(io.RawIOBase):
         data = self._source.read(len(buffer))
         self._count += len(data)
         if self._count > self._limit:
-            raise ModuleError("MOD005", f"the layer decompresses to more than {self._limit} bytes")
+            raise ModuleError(RuleId.SIZE_LIMIT_EXCEEDED,
+                              f"the layer decompresses to more than {self._limit} bytes")
         buffer[: len(data)] = data
         return len(data)
 
@@ -63,7 +65,8 @@ def read_gzip_tar(blob: bytes, limit: int) -> ArchiveListing:
         with tarfile.open(fileobj=stream, mode="r|") as archive:
             return _collect(archive, limit)
     except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-        raise ModuleError("MOD007", f"the layer is not a readable gzip tar ({exc})") from None
+        raise ModuleError(RuleId.IMAGE_FORMAT_UNSUPPORTED,
+                          f"the layer is not a readable gzip tar ({exc})") from None
 
 
 def _collect(archive: tarfile.TarFile, limit: int) -> ArchiveListing:
@@ -85,7 +88,8 @@ def _refusal(member: tarfile.TarInfo, limit: int) -> RefusedEntry | None:
         return RefusedEntry(member.name, "points outside the image root", False)
     if member.isreg() and member.size > limit:
         raise ModuleError(
-            "MOD005", f"archive entry {member.name!r} is {member.size} bytes, over the limit"
+            RuleId.SIZE_LIMIT_EXCEEDED,
+            f"archive entry {member.name!r} is {member.size} bytes, over the limit"
         )
     return None
 

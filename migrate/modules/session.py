@@ -24,6 +24,7 @@ from migrate.modules.credentials import DockerConfig
 from migrate.modules.deadline import Deadline, DeadlineTransport
 from migrate.modules.errors import ModuleError
 from migrate.modules.origin import Origin
+from migrate.rules.ids import RuleId
 
 _USER_AGENT = "sme-migrate"
 _MAX_REDIRECTS = 5
@@ -86,7 +87,8 @@ class RegistrySession:
                 raise self._timed_out(exc, what) from None
             except httpx.TransportError as exc:
                 where = _authority(exc, self.host)
-                raise ModuleError("MOD001", f"cannot reach {where}: {_reason(exc)}") from None
+                raise ModuleError(RuleId.REGISTRY_UNREACHABLE,
+                                  f"cannot reach {where}: {_reason(exc)}") from None
 
     def send(self, call: Call, what: str) -> httpx.Response:
         """The final response (streaming) after redirects and authentication."""
@@ -96,19 +98,21 @@ class RegistrySession:
                 return response
             response.close()
             call = self._redirected(call, response)
-        raise ModuleError("MOD022", f"{self.host} redirected {what} over {_MAX_REDIRECTS} times")
+        raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR,
+                          f"{self.host} redirected {what} over {_MAX_REDIRECTS} times")
 
     def location(self, response: httpx.Response, value: str) -> str:
         """Where a `Location` points, refused if it leaves HTTPS for plain HTTP."""
         target = response.url.join(value)
         if Origin.of(response.url).secure and target.scheme != "https":
             raise ModuleError(
-                "MOD026",
+                RuleId.INSECURE_REDIRECT,
                 f"{Origin.of(response.url).authority} sent the request to {Origin.of(target)}: "
                 "plain HTTP after HTTPS is refused",
             )
         if target.scheme not in ("http", "https"):
-            raise ModuleError("MOD022", f"{self.host} sent the request to a {target.scheme} URL")
+            raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR,
+                              f"{self.host} sent the request to a {target.scheme} URL")
         return str(target)
 
     def _redirected(self, call: Call, response: httpx.Response) -> Call:
@@ -170,12 +174,13 @@ class RegistrySession:
         realm = Origin.of(request.url).authority
         if response.status_code in (401, 403):
             raise ModuleError(
-                "MOD002",
+                RuleId.REGISTRY_AUTH_FAILED,
                 f"the token server {realm} refused access to {what} (HTTP {response.status_code})",
             )
         if response.status_code != 200:
             raise ModuleError(
-                "MOD022", f"the token server {realm} answered HTTP {response.status_code}"
+                RuleId.REGISTRY_PROTOCOL_ERROR,
+                f"the token server {realm} answered HTTP {response.status_code}"
             )
         return token_of(body)
 
@@ -184,10 +189,12 @@ class RegistrySession:
         if self.deadline.expired:
             seconds = self.deadline.seconds
             return ModuleError(
-                "MOD001", f"{where} did not send {what} within {seconds:g}s (it is too slow)"
+                RuleId.REGISTRY_UNREACHABLE,
+                f"{where} did not send {what} within {seconds:g}s (it is too slow)"
             )
         timeout = self.settings.timeout
-        return ModuleError("MOD001", f"{where} did not answer within {timeout:g}s ({what})")
+        return ModuleError(RuleId.REGISTRY_UNREACHABLE,
+                           f"{where} did not answer within {timeout:g}s ({what})")
 
 
 def read_capped_body(response: httpx.Response, limit: int, what: str) -> bytes:
@@ -207,7 +214,8 @@ def read_capped_body(response: httpx.Response, limit: int, what: str) -> bytes:
 
 def too_large(what: str, size: int, limit: int) -> ModuleError:
     unit = f"{limit // media.MIB} MiB" if limit >= media.MIB else f"{limit // 1024} KiB"
-    return ModuleError("MOD005", f"{what} is larger than the {unit} limit (at least {size} bytes)")
+    return ModuleError(RuleId.SIZE_LIMIT_EXCEEDED,
+                       f"{what} is larger than the {unit} limit (at least {size} bytes)")
 
 
 def _tls_context(ca_file: Path | None) -> ssl.SSLContext:
@@ -216,7 +224,8 @@ def _tls_context(ca_file: Path | None) -> ssl.SSLContext:
         try:
             context.load_verify_locations(cafile=str(ca_file))
         except (OSError, ssl.SSLError) as exc:
-            raise ModuleError("MOD024", f"cannot load CA file {ca_file}: {exc}") from None
+            raise ModuleError(RuleId.UNREADABLE_INPUT,
+                              f"cannot load CA file {ca_file}: {exc}") from None
     return context
 
 

@@ -13,6 +13,7 @@ from migrate import rules
 from migrate.model import Finding, Severity
 from migrate.modules import abi, media
 from migrate.modules.compiler import Compiled, CompileLimits, CompileRefused, compile_module
+from migrate.rules.ids import RuleId
 
 WASM_MAGIC = b"\0asm"
 
@@ -69,14 +70,16 @@ def check_wasm(data: bytes, limits: CompileLimits | None = None) -> WasmCheck:
 
 
 def compile_refused(exc: CompileRefused) -> Finding:
-    return rules.finding("MOD030", f"the module was not checked: {exc}")
+    return rules.finding(RuleId.MODULE_COMPILE_OVER_LIMIT, f"the module was not checked: {exc}")
 
 
 def _binary_problem(data: bytes) -> Finding | None:
     if len(data) > media.MAX_MODULE_BYTES:
-        return rules.finding("MOD005", f"the module is {len(data)} bytes, over the 256 MiB limit")
+        return rules.finding(RuleId.SIZE_LIMIT_EXCEEDED,
+                             f"the module is {len(data)} bytes, over the 256 MiB limit")
     if len(data) < 8 or not data.startswith(WASM_MAGIC):
-        return rules.finding("MOD010", f"not a wasm binary: {_describe_non_wasm(data)}")
+        return rules.finding(RuleId.NOT_A_WASM_BINARY,
+                             f"not a wasm binary: {_describe_non_wasm(data)}")
     try:
         wasmtime.Module.validate(_engine(), data)
     except wasmtime.WasmtimeError as exc:
@@ -85,7 +88,7 @@ def _binary_problem(data: bytes) -> Finding | None:
 
 
 def _invalid(exc: Exception) -> Finding:
-    return rules.finding("MOD011", f"the wasm binary is invalid: {_first_line(exc)}")
+    return rules.finding(RuleId.INVALID_WASM, f"the wasm binary is invalid: {_first_line(exc)}")
 
 
 def _describe_non_wasm(data: bytes) -> str:
@@ -123,7 +126,7 @@ def _unknown_abi(exports: Sequence[FunctionItem]) -> Finding:
     others = [e.name for e in exports if e.name.startswith("proxy_abi_version_")]
     seen = f" (it exports {', '.join(others)})" if others else ""
     return rules.finding(
-        "MOD012",
+        RuleId.UNKNOWN_ABI_VERSION,
         "the module exports no proxy_abi_version_0_1_0, _0_2_0 or _0_2_1 marker"
         + seen
         + ": Envoy fails with `Missing or unknown Proxy-Wasm ABI version`",
@@ -133,7 +136,7 @@ def _unknown_abi(exports: Sequence[FunctionItem]) -> Finding:
 def _allocator_findings(exports: Sequence[FunctionItem]) -> Iterable[Finding]:
     if not any(e.name in abi.ALLOCATORS for e in exports):
         yield rules.finding(
-            "MOD013",
+            RuleId.MISSING_ALLOCATOR,
             "the module exports neither proxy_on_memory_allocate nor malloc: Envoy fails with "
             "`Wasm module is missing malloc function.`",
         )
@@ -156,7 +159,7 @@ def _signature_finding(
 ) -> Iterable[Finding]:
     if item.signature != expected:
         yield rules.finding(
-            "MOD015",
+            RuleId.IMPORT_SIGNATURE_MISMATCH,
             f"import {item.module}.{item.name} has signature {_show(item.signature)}, "
             f"ABI {version} hosts provide {_show(expected)}",
         )
@@ -165,7 +168,7 @@ def _signature_finding(
 def _newer_wasi_finding(item: FunctionItem) -> Iterable[Finding]:
     if item.name not in abi.WASI_IN_OLDER_HOSTS:
         yield rules.finding(
-            "MOD016",
+            RuleId.NEWER_WASI_IMPORT,
             f"import {item.module}.{item.name} is provided by recent Envoy releases only "
             "(not by Envoy 1.17 and older)",
         )
@@ -175,7 +178,7 @@ def _unknown_import(item: FunctionItem, version: str) -> Finding:
     elsewhere = abi.host_function_abis(item.name) if item.module == abi.HOST_MODULE else ()
     hint = f" (it belongs to ABI {', '.join(elsewhere)})" if elsewhere else ""
     return rules.finding(
-        "MOD014",
+        RuleId.UNKNOWN_IMPORT,
         f"import {item.module}.{item.name} is not provided by a proxy-wasm {version} host{hint}: "
         f"Envoy fails with `missing import: {item.module}.{item.name}`",
     )
@@ -187,7 +190,7 @@ def _export_findings(exports: Sequence[FunctionItem], version: str) -> Iterable[
         wanted = expected.get(item.name)
         if wanted is not None and item.signature != wanted:
             yield rules.finding(
-                "MOD017",
+                RuleId.EXPORT_SIGNATURE_MISMATCH,
                 f"export {item.name} has signature {_show(item.signature)}, an ABI {version} "
                 f"host calls it as {_show(wanted)} (`Bad function signature`)",
             )

@@ -15,6 +15,7 @@ from migrate.modules.api import ModuleOptions, ModuleReport, check_references
 from migrate.modules.errors import ModuleError
 from migrate.modules.formats import ImageFormat
 from migrate.modules.reference import parse_reference
+from migrate.rules.ids import RuleId
 from migrate.semantics.effective import ModuleDefaults, resolve_config
 from migrate.semantics.outcome import Options
 
@@ -41,7 +42,7 @@ def check_images(inventory: Inventory, options: ModuleOptions) -> dict[str, Modu
 
 
 MAX_REASONS = 2
-MAISTRA_FORMAT_RULE = "MOD006"
+MAISTRA_FORMAT_RULE = RuleId.MAISTRA_FORMAT_IMAGE
 
 
 def fed_options(options: Options, reports: Mapping[str, ModuleReport], pin: bool) -> Options:

@@ -38,11 +38,12 @@ from migrate.rewrite.units import Unit
 from migrate.rewrite.yamledit.edits import Change, Edit, splice
 from migrate.rewrite.yamledit.spans import SpanError
 from migrate.rewrite.yamledit.verify import means
+from migrate.rules.ids import RuleId
 from migrate.semantics.outcome import Conversion
 from migrate.sources.unparsable import Unparsable
 
-NOT_REWRITTEN = "SME024"
-RETARGETED = "SME025"
+NOT_REWRITTEN = RuleId.KUSTOMIZE_PATCH_TARGET
+RETARGETED = RuleId.KUSTOMIZE_PATCH_RETARGETED
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def not_rewritten(entry: PatchEntry, reason: str) -> Outcome:
     return Outcome(location, None, _finding(entry, NOT_REWRITTEN, f"not rewritten: {reason}"))
 
 
-def _finding(entry: PatchEntry, rule: str, message: str) -> Finding:
+def _finding(entry: PatchEntry, rule: RuleId, message: str) -> Finding:
     # no resource: a kustomization's file is its name, and the location says which file
     return rules.finding(rule, f"{entry.field}[{entry.index}]: {message}",
                          location=entry.kustomization.location_of(entry.key))

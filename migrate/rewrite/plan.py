@@ -40,6 +40,7 @@ from migrate.rewrite.units import Unit
 from migrate.rewrite.yamledit.edits import EditConflict, splice
 from migrate.rewrite.yamledit.spans import SpanError
 from migrate.rewrite.yamledit.verify import means
+from migrate.rules.ids import RuleId
 from migrate.semantics.outcome import Conversion, Migration, Options, Reordered
 from migrate.sources.unparsable import Unparsable
 
@@ -267,7 +268,7 @@ def _retarget(entry: PatchEntry, sources: Mapping[str, SourceFile], known: Seque
 def _blocked(finding: Finding, reasons: Sequence[str]) -> Finding:
     if not reasons:
         return finding
-    return rules.finding("SME024", finding.message.split(": ", 1)[0] +
+    return rules.finding(RuleId.KUSTOMIZE_PATCH_TARGET, finding.message.split(": ", 1)[0] +
                          f": not rewritten: {reasons[0]}", finding.resource, finding.location)
 
 

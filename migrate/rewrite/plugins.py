@@ -20,9 +20,10 @@ from migrate.rewrite.yamledit.spans import line_start, span_of
 from migrate.rewrite.yamledit.style import detect
 from migrate.rewrite.yamledit.transform import PLUGIN_RENAMES, Rename, fresh, reshape
 from migrate.rewrite.yamledit.verify import means_locally
+from migrate.rules.ids import RuleId
 
-REFUSED = "SME026"
-TEMPLATE_REWRITTEN = "SME082"
+REFUSED = RuleId.REWRITE_REFUSED
+TEMPLATE_REWRITTEN = RuleId.TEMPLATE_EXTENSION_REWRITTEN
 
 
 def refusal(resource: Resource, why: str) -> Finding:

@@ -19,10 +19,11 @@ from collections.abc import Iterable, Sequence
 
 from migrate import rules
 from migrate.model import Finding, Location
+from migrate.rules.ids import RuleId
 
-OUTSIDE = "SME060"
-HARD_LINK = "SME061"
-READ_ONLY = "SME062"
+OUTSIDE = RuleId.REWRITE_OUTSIDE_PATHS
+HARD_LINK = RuleId.REWRITE_HARD_LINK
+READ_ONLY = RuleId.REWRITE_READ_ONLY
 STDIN = "-"
 
 
@@ -76,5 +77,5 @@ def _read_only(path: str, status: os.stat_result) -> bool:
     return not status.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK)
 
 
-def _finding(rule: str, path: str, message: str) -> Finding:
+def _finding(rule: RuleId, path: str, message: str) -> Finding:
     return rules.finding(rule, f"{path} {message}", None, Location(path))

@@ -20,9 +20,10 @@ from migrate.rewrite.units import Unit, single
 from migrate.rewrite.yamledit.edits import DELETE, Change, Edit, splice
 from migrate.rewrite.yamledit.spans import Node, content_end, line_end, line_start
 from migrate.rewrite.yamledit.verify import means
+from migrate.rules.ids import RuleId
 from migrate.semantics.meshes import Mesh, mesh_of
 
-KEPT = "SME022"
+KEPT = RuleId.WASMEXTENSIONS_KEPT
 MAX_LISTED = 3
 WASM_PATH = ("spec", "techPreview", "wasmExtensions")
 

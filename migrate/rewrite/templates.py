@@ -16,10 +16,11 @@ from migrate.inventory.build import extension_of
 from migrate.inventory.placeholders import PARAMETER
 from migrate.inventory.templates import TemplateObject
 from migrate.model import Inventory, Severity
+from migrate.rules.ids import RuleId
 from migrate.semantics.migration import migrate
 from migrate.semantics.outcome import Options
 
-FOUND = "SME001"  # "blocks the upgrade": says nothing of why
+FOUND = RuleId.SERVICEMESHEXTENSION_FOUND  # "blocks the upgrade": says nothing of why
 LITERAL_FIELDS = ("phase", "priority")
 TOKEN = "x-sme-migrate-parameter-{}-x"
 _TOKEN = re.compile(r"x-sme-migrate-parameter-(\d+)-x")

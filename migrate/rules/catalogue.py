@@ -11,6 +11,7 @@ import yaml
 
 from migrate import REPOSITORY_URL
 from migrate.model import Finding, Location, ResourceRef, Severity
+from migrate.rules.ids import RuleId
 
 DOCS_URL = f"{REPOSITORY_URL}/blob/main/docs/rules.md"
 
@@ -72,7 +73,7 @@ def lookup(text: str) -> str | None:
 
 
 def finding(
-    rule_id: str,
+    rule_id: RuleId,
     message: str,
     resource: ResourceRef | None = None,
     location: Location | None = None,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from migrate import rules
 from migrate.model import Extension, Finding, Inventory, Scoped, Workload, WorkloadKind
+from migrate.rules.ids import RuleId
 from migrate.semantics import meshchecks, trafficchecks
 from migrate.semantics.effective import (
     WRONG_TYPE_NOTE,
@@ -21,7 +22,7 @@ from migrate.semantics.versions import MeshVersion
 MAX_LISTED = 3
 
 
-def _finding(extension: Extension, rule: str, message: str, key: str = "") -> Finding:
+def _finding(extension: Extension, rule: RuleId, message: str, key: str = "") -> Finding:
     resource = extension.resource
     location = resource.location_of(key) if key else resource.location
     return rules.finding(rule, message, resource.ref, location)
@@ -46,14 +47,14 @@ def inactivity_reasons(extension: Extension, mesh: Mesh | None) -> list[str]:
 
 def _phase_problems(extension: Extension, effective: Effective) -> list[Finding]:
     if effective.raw_phase is None:
-        return [_finding(extension, "SME003", "no phase in spec, status or the "
+        return [_finding(extension, RuleId.PHASE_UNRESOLVED, "no phase in spec, status or the "
                          "image's manifest.yaml; its place in the filter chain is unknown")]
     if effective.phase is None:
-        return [_finding(extension, "SME004", f"phase {effective.raw_phase!r} is not "
+        return [_finding(extension, RuleId.UNKNOWN_PHASE, f"phase {effective.raw_phase!r} is not "
                          "one of PreAuthN, PostAuthN, PreAuthZ, PostAuthZ, PreStats, PostStats; "
                          "pilot never applied it", "spec.phase")]
     if effective.priority is None:
-        return [_finding(extension, "SME003", f"priority {effective.raw_priority!r} "
+        return [_finding(extension, RuleId.PHASE_UNRESOLVED, f"priority {effective.raw_priority!r} "
                          "is not an integer", "spec.priority")]
     return []
 
@@ -61,12 +62,13 @@ def _phase_problems(extension: Extension, effective: Effective) -> list[Finding]
 def config_finding(extension: Extension, config: ConfigOutcome) -> Finding:
     if config.note == WRONG_TYPE_NOTE:
         return _wrong_type_finding(extension)
-    return _finding(extension, "SME002", f"the configuration cannot "
+    return _finding(extension, RuleId.CONFIG_NOT_REPRESENTABLE, f"the configuration cannot "
                     f"become a pluginConfig object: {config.note}; not converted", "spec.config")
 
 
 def module_failure_finding(extension: Extension, failure: str) -> Finding:
-    return _finding(extension, "SME065", f"not converted: {failure}. A WasmPlugin is written "
+    return _finding(extension, RuleId.MODULE_CHECK_FAILED,
+                               f"not converted: {failure}. A WasmPlugin is written "
                     "only for a module that passes its check: under FAIL_CLOSE a module that "
                     "fails to load or to start breaks the workload's traffic",
                     "spec.image")
@@ -81,7 +83,7 @@ def _kind_of_value(value: object) -> str:
 def _wrong_type_finding(extension: Extension) -> Finding:
     api = extension.resource.api_version
     expected = "a string" if api.endswith("v1alpha1") else "an object"
-    return _finding(extension, "SME032", f"spec.config is "
+    return _finding(extension, RuleId.CONFIG_WRONG_TYPE, f"spec.config is "
                     f"{_kind_of_value(extension.config.value)}, but {api} "
                     f"types it as {expected}: the API server refused this object, so it never "
                     "ran; not converted", "spec.config")
@@ -102,7 +104,7 @@ def blocking_problems(
         found.append(module_failure_finding(extension, failure))
     reasons = inactivity_reasons(extension, mesh)
     if reasons and not (options.convert_inactive and extension.image):
-        found.append(_finding(extension, "SME016", "not active: "
+        found.append(_finding(extension, RuleId.EXTENSION_INACTIVE, "not active: "
                               + "; ".join(reasons) + ". Not converted (see --convert-inactive)"))
     return found
 
@@ -112,11 +114,13 @@ def effective_notes(extension: Extension, effective: Effective, module_checked: 
     """A spec the cacher had not applied yet, and (when converted) a priority nothing set."""
     found = []
     if disagreements := status_disagreements(extension, effective):
-        found.append(_finding(extension, "SME031", "; ".join(disagreements) + ": the status "
+        found.append(_finding(extension, RuleId.SPEC_STATUS_MISMATCH,
+                                         "; ".join(disagreements) + ": the status "
                               "is what ran, so the conversion keeps it (an edit the wasm-cacher "
                               "had not applied yet)", "spec"))
     if effective.priority_source == "default" and not (module_checked or blocked):
-        found.append(_finding(extension, "SME039", "no priority in spec or status: taken as 0, "
+        found.append(_finding(extension, RuleId.PRIORITY_DEFAULTED,
+                                         "no priority in spec or status: taken as 0, "
                               "the default when the image's manifest.yaml sets none (run with "
                               "--check-modules to read it)"))
     return found
@@ -142,13 +146,13 @@ def activity_notes(
     found = []
     reasons = inactivity_reasons(extension, mesh)
     if reasons and extension.image and convert_inactive:
-        found.append(_finding(extension, "SME016", "not active ("
+        found.append(_finding(extension, RuleId.EXTENSION_INACTIVE, "not active ("
                               + "; ".join(reasons) + "); converting it switches it on"))
     if unknown := _unknowns(extension, mesh):
-        found.append(_finding(extension, "SME017", "could not check "
+        found.append(_finding(extension, RuleId.ACTIVITY_UNCHECKED, "could not check "
                               + "; ".join(unknown) + ". Taken as active"))
     if extension.namespace is None:
-        found.append(_finding(extension, "SME023", "no namespace set; "
+        found.append(_finding(extension, RuleId.NAMESPACE_UNKNOWN, "no namespace set; "
                               "treated as an application namespace, not the control plane's"))
     return found
 
@@ -177,7 +181,7 @@ def direction_finding(
         why = ("its selector matches no workload in the input, so sidecars and gateways cannot "
                "be told apart; no `match` was emitted, so on sidecars the plugin also runs on "
                "outbound traffic")
-    return _finding(extension, "SME010", why, "spec.workloadSelector")
+    return _finding(extension, RuleId.TRAFFIC_DIRECTION_UNDECIDABLE, why, "spec.workloadSelector")
 
 
 def _has_service(workload: Workload, services: Sequence[Scoped]) -> bool:
@@ -189,26 +193,29 @@ def _has_service(workload: Workload, services: Sequence[Scoped]) -> bool:
 def scope_findings(extension: Extension, matched: Sequence[Workload],
                    services: Sequence[Scoped]) -> list[Finding]:
     """`match: SERVER` runs on every inbound HTTP chain; Maistra only on the Services' ones."""
-    found = [_finding(extension, "SME037", "SERVER mode runs the plugin on every inbound HTTP "
+    found = [_finding(extension, RuleId.INBOUND_SCOPE_WIDENED,
+                                 "SERVER mode runs the plugin on every inbound HTTP "
                       "chain; Maistra ran it only on the chains of the pod's Services (not for "
                       "a pod without a Service, not on passthrough ports, in OSSM 2.1/2.2 "
                       "possibly only on the first service port)")]
     bare = [w for w in matched if w.kind is WorkloadKind.SIDECAR and not _has_service(w, services)]
     if bare:
-        found.append(_finding(extension, "SME038", f"no Service in the input selects "
+        found.append(_finding(extension, RuleId.WORKLOAD_WITHOUT_SERVICE,
+                                         f"no Service in the input selects "
                               f"{_listed(bare)}: Maistra never ran the extension there, the "
                               "WasmPlugin will", "spec.workloadSelector"))
     return found
 
 
 def root_namespace_finding(extension: Extension, root: str) -> Finding:
-    return _finding(extension, "SME041", f"mesh-wide: written to {root}, the old control-plane "
+    return _finding(extension, RuleId.MESH_WIDE_NAMESPACE,
+                               f"mesh-wide: written to {root}, the old control-plane "
                     "namespace; an OSSM 3.x control plane may use another root namespace "
                     "(see --root-namespace)")
 
 
 def renumbered_finding(extension: Extension, old: int, new: int) -> Finding:
-    return _finding(extension, "SME005", f"priority {old} becomes {new} "
+    return _finding(extension, RuleId.PRIORITIES_RENUMBERED, f"priority {old} becomes {new} "
                     "so that the order inside its WasmPlugin phase stays the same", "spec.priority")
 
 
@@ -220,10 +227,12 @@ def sme_found(conversion: Conversion, meshes: Sequence[Mesh], options: Options) 
     else:
         outcome = "it cannot be converted automatically (see the other findings)"
     if mesh_of(ext.namespace, tuple(meshes), options.control_plane_namespace) is None:
-        return _finding(ext, "SME030", f"namespace {ext.namespace} is neither a control-plane "
+        return _finding(ext, RuleId.EXTENSION_OUTSIDE_MESH,
+                             f"namespace {ext.namespace} is neither a control-plane "
                         "namespace nor a configured member of a mesh, so it does not block the "
                         "upgrade to OSSM 2.3 and goes away with the CRD; delete it")
-    return _finding(ext, "SME001", f"blocks the upgrade to OSSM 2.3: {outcome}")
+    return _finding(ext, RuleId.SERVICEMESHEXTENSION_FOUND,
+                         f"blocks the upgrade to OSSM 2.3: {outcome}")
 
 
 def _where(extension: Extension) -> str:
@@ -240,7 +249,8 @@ def duplicate_findings(extensions: Sequence[Extension]) -> list[Finding]:
     for copies in (c for c in by_identity.values() if len(c) > 1):
         for extension in copies:
             others = ", ".join(_where(o) for o in copies if o is not extension)
-            found.append(_finding(extension, "SME027", f"also defined at {others}; scan each "
+            found.append(_finding(extension, RuleId.DUPLICATE_EXTENSION,
+                                             f"also defined at {others}; scan each "
                                   "cluster's folder on its own"))
     return found
 
@@ -248,7 +258,8 @@ def duplicate_findings(extensions: Sequence[Extension]) -> list[Finding]:
 def reprioritised_finding(reordered: Reordered) -> Finding:
     plugin = reordered.plugin
     return rules.finding(
-        "SME028", f"priority {plugin.priority} becomes {reordered.priority} so that it keeps its "
+        RuleId.EARLIER_PLUGIN_REPRIORITISED,
+        f"priority {plugin.priority} becomes {reordered.priority} so that it keeps its "
         "place among the extensions migrated now", plugin.resource.ref,
         plugin.resource.location_of("spec.priority"))
 

@@ -9,6 +9,7 @@ from typing import Any
 from migrate import rules
 from migrate.inventory.annotations import ORDER_ANNOTATION, SOURCE_ANNOTATION, order_annotation
 from migrate.model import Extension, Finding, PluginPhase, Severity, SmePhase
+from migrate.rules.ids import RuleId
 from migrate.semantics.effective import ConfigOutcome
 
 API_VERSION = "extensions.istio.io/v1alpha1"
@@ -87,21 +88,22 @@ def wasm_plugin(extension: Extension, plan: PluginPlan) -> dict[str, Any]:
     }
 
 
-def _finding(extension: Extension, rule: str, message: str, key: str = "") -> Finding:
+def _finding(extension: Extension, rule: RuleId, message: str, key: str = "") -> Finding:
     location = extension.resource.location_of(key) if key else extension.resource.location
     return rules.finding(rule, message, extension.resource.ref, location)
 
 
 def _config_findings(extension: Extension, config: ConfigOutcome) -> list[Finding]:
     if config.note == "no-config":
-        return [_finding(extension, "SME007", "no configuration: the plugin "
+        return [_finding(extension, RuleId.NO_CONFIG, "no configuration: the plugin "
                          "received `null` and now receives no configuration at all")]
     if config.note == "empty-object":
-        return [_finding(extension, "SME007", "empty configuration: the "
+        return [_finding(extension, RuleId.NO_CONFIG, "empty configuration: the "
                          "plugin received `{}` and now receives no configuration at all",
                          "spec.config")]
     if config.note == "yaml":
-        return [_finding(extension, "SME015", "the YAML configuration text becomes "
+        return [_finding(extension, RuleId.CONFIG_YAML_NOT_JSON,
+                                    "the YAML configuration text becomes "
                          "the same object, which the plugin now receives as JSON text",
                          "spec.config")]
     return []
@@ -110,16 +112,16 @@ def _config_findings(extension: Extension, config: ConfigOutcome) -> list[Findin
 def _pull_findings(extension: Extension) -> list[Finding]:
     found = []
     if extension.pull_policy == "Never":
-        found.append(_finding(extension, "SME009", "imagePullPolicy Never becomes "
+        found.append(_finding(extension, RuleId.PULL_POLICY_NEVER, "imagePullPolicy Never becomes "
                               "IfNotPresent (what Maistra did with it)", "spec.imagePullPolicy"))
     secrets = extension.pull_secrets
     if len(secrets) > 1:
-        found.append(_finding(extension, "SME008", f"{len(secrets)} pull "
+        found.append(_finding(extension, RuleId.PULL_SECRETS, f"{len(secrets)} pull "
                               f"secrets; a WasmPlugin takes one, so only '{secrets[0]}' is "
                               "kept", "spec.imagePullSecrets"))
     elif secrets:
         found.append(rules.finding(
-            "SME008", f"pull secret '{secrets[0]}' must be a "
+            RuleId.PULL_SECRETS, f"pull secret '{secrets[0]}' must be a "
             "kubernetes.io/dockerconfigjson secret in the plugin's namespace (Maistra never "
             "used it; every proxy now pulls with it)", extension.resource.ref,
             extension.resource.location_of("spec.imagePullSecrets"), severity=Severity.INFO))
@@ -130,10 +132,11 @@ def field_findings(extension: Extension, plan: PluginPlan) -> list[Finding]:
     """What the mapping of one extension changes, said as findings."""
     found = _config_findings(extension, plan.config) + _pull_findings(extension)
     if plan.sme_phase is SmePhase.PostStats:
-        found.append(_finding(extension, "SME006", "PostStats becomes the "
+        found.append(_finding(extension, RuleId.POSTSTATS_APPROXIMATED, "PostStats becomes the "
                               "lowest-priority STATS plugin (no phase runs after istio.stats)",
                               "spec.phase"))
-    found.append(_finding(extension, "SME018", "if its module cannot be fetched, "
+    found.append(_finding(extension, RuleId.FAIL_STRATEGY_CHANGE,
+                                     "if its module cannot be fetched, "
                           "requests now fail (FAIL_CLOSE) instead of bypassing it"))
     found.append(_plugin_name_finding(extension, plan))
     return found
@@ -141,6 +144,6 @@ def field_findings(extension: Extension, plan: PluginPlan) -> list[Finding]:
 
 def _plugin_name_finding(extension: Extension, plan: PluginPlan) -> Finding:
     namespace = plan.namespace or extension.namespace or "<namespace>"
-    return _finding(extension, "SME040", f"Envoy now names the plugin "
+    return _finding(extension, RuleId.PLUGIN_NAME_CHANGED, f"Envoy now names the plugin "
                     f"'{namespace}.{extension.name}' (was '{extension.name}'): stats, logs and "
                     "alerts keyed on the plugin name change")

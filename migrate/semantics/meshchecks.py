@@ -14,6 +14,7 @@ from migrate.model import (
     PluginPhase,
     ResourceRef,
 )
+from migrate.rules.ids import RuleId
 from migrate.semantics import trafficchecks
 from migrate.semantics.chain import SimExtension, SimPlugin, SimWorkload
 from migrate.semantics.meshes import Mesh
@@ -25,7 +26,7 @@ from migrate.semantics.versions import MeshVersion
 MAX_DIFFERENCES_REPORTED = 20
 
 
-def _plane_finding(plane: ControlPlane, rule: str, message: str, key: str) -> Finding:
+def _plane_finding(plane: ControlPlane, rule: RuleId, message: str, key: str) -> Finding:
     return rules.finding(rule, message, plane.resource.ref, plane.resource.location_of(key))
 
 
@@ -36,7 +37,7 @@ def _version_finding(plane: ControlPlane) -> Finding | None:
         return None
     if version is None or version.supports_wasm_plugin:
         return None
-    return _plane_finding(plane, "SME012", f"version {plane.version}: "
+    return _plane_finding(plane, RuleId.SMCP_VERSION_TOO_OLD, f"version {plane.version}: "
                           "WasmPlugin needs v2.2 or later (the version is not changed for you)",
                           "spec.version")
 
@@ -46,7 +47,8 @@ def control_plane_findings(inventory: Inventory) -> list[Finding]:
     for plane in inventory.control_planes:
         if plane.wasm_extensions is not None:
             found.append(_plane_finding(
-                plane, "SME011", "spec.techPreview.wasmExtensions "
+                plane, RuleId.TECHPREVIEW_WASMEXTENSIONS_OBSOLETE,
+                       "spec.techPreview.wasmExtensions "
                 "has no WasmPlugin equivalent; remove it once no ServiceMeshExtension of this "
                 "mesh remains", "spec.techPreview.wasmExtensions"))
         if finding := _version_finding(plane):
@@ -89,7 +91,7 @@ def plugin_conflicts(
                 continue
             if why := _conflict(plugin, mesh, migrated):
                 found.append(rules.finding(
-                    "SME014", why,
+                    RuleId.EXISTING_WASMPLUGIN_PRIORITY_CONFLICT, why,
                     plugin.resource.ref, plugin.resource.location))
     return found
 
@@ -163,7 +165,7 @@ def equivalence_findings(
         workloads = simulated_workloads(mesh.root, extensions, _known_workloads(mesh, inventory),
                                         mesh.members or (), policies)
         result = compare(workloads, extensions, plugins, mesh.root, options.target)
-        found.extend(rules.finding("SME020", f"mesh {mesh.root}: {line}")
+        found.extend(rules.finding(RuleId.EQUIVALENCE_VIOLATION, f"mesh {mesh.root}: {line}")
                      for line in result.broken[:MAX_DIFFERENCES_REPORTED])
         found.extend(trafficchecks.moved_findings(result.moved, _refs(migrated, again),
                                                   inventory, mesh))

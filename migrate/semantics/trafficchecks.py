@@ -18,6 +18,7 @@ from migrate.model import (
     RouteFilters,
     Scoped,
 )
+from migrate.rules.ids import RuleId
 from migrate.semantics.chain import EXT_AUTHZ_FILTER, SimPolicies
 from migrate.semantics.meshes import Mesh
 from migrate.semantics.outcome import Conversion, Options
@@ -90,7 +91,8 @@ def moved_findings(moves: Sequence[Moved], refs: Mapping[str, tuple[ResourceRef,
     found = []
     for (marker, plugin), workloads in sorted(grouped.items()):
         ref, location = refs[plugin]
-        rule = "SME033" if marker == EXT_AUTHZ_FILTER else "SME035"
+        rule = (RuleId.EXT_AUTHZ_ORDER_CHANGED if marker == EXT_AUTHZ_FILTER
+                else RuleId.CORS_FAULT_ORDER_CHANGED)
         found.append(rules.finding(rule, _message(marker, workloads, inventory, mesh), ref,
                                    location))
     return found
@@ -108,7 +110,8 @@ def unchecked_gateway_findings(inventory: Inventory, mesh: Mesh,
     if policies_of(inventory, mesh).cors_gateways:
         return []
     index = WorkloadIndex.build(mesh, inventory.workloads)
-    return [rules.finding("SME036", "it reaches gateways and no VirtualService in the input "
+    return [rules.finding(RuleId.GATEWAY_CORS_FAULT_UNCHECKED,
+                          "it reaches gateways and no VirtualService in the input "
                           "sets corsPolicy or fault; where one bound to them does, the plugin "
                           "now runs before the cors and fault filters (Maistra: after)",
                           c.extension.resource.ref, c.extension.resource.location)
@@ -118,7 +121,7 @@ def unchecked_gateway_findings(inventory: Inventory, mesh: Mesh,
 def not_seen_finding(conversions: Sequence[Conversion], options: Options) -> list[Finding]:
     if options.policies_complete or not any(c.plugin is not None for c in conversions):
         return []
-    return [rules.finding("SME034", "only the CUSTOM AuthorizationPolicies and the "
+    return [rules.finding(RuleId.POLICIES_NOT_SEEN, "only the CUSTOM AuthorizationPolicies and the "
                           "VirtualServices with corsPolicy or fault read with the extensions "
                           "(in files that also hold a Maistra or WasmPlugin object, or on "
                           "stdin) were checked for plugins moved across ext_authz, fault or "

@@ -13,6 +13,7 @@ from typing import BinaryIO
 from migrate import rules
 from migrate.inventory.workloads import POD_BEARING_KINDS
 from migrate.model import Finding, Location, Resource
+from migrate.rules.ids import RuleId
 from migrate.sources.documents import decode, parse_pods, parse_text
 from migrate.sources.helm import as_template_problem, never_a_manifest
 from migrate.sources.kustomize import KUSTOMIZATION_NAMES, NamespaceHints
@@ -28,8 +29,8 @@ __all__ = ["INTEREST_KINDS", "WORKLOAD_KINDS", "SourceScan", "StdinUnavailable",
 
 STDIN_ARGUMENT = "-"
 WORKLOAD_KINDS = POD_BEARING_KINDS
-UNPARSABLE_FILE = "SME013"
-UNREADABLE_FILE = "SME021"
+UNPARSABLE_FILE = RuleId.UNPARSABLE_FILE
+UNREADABLE_FILE = RuleId.UNREADABLE_FILE
 _log = logging.getLogger(__name__)
 
 

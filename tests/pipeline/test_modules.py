@@ -3,26 +3,28 @@
 from migrate import rules
 from migrate.modules.api import ModuleReport
 from migrate.pipeline.modules import failure_reason, fed_options
+from migrate.rules import RuleId
 from migrate.semantics.outcome import Options
 
 IMAGE = "quay.io/acme/header:2.0"
 DIGEST = "sha256:" + "e" * 64
 
 
-def report(image_format: str, *rule_ids: str) -> ModuleReport:
+def report(image_format: str, *rule_ids: RuleId) -> ModuleReport:
     findings = tuple(rules.finding(r, f"{IMAGE}: problem {r}") for r in rule_ids)
     return ModuleReport(IMAGE, DIGEST, image_format, "0.2.1", None, None, findings)
 
 
 def test_a_passing_image_is_pinned_only_on_request() -> None:
-    passing = {IMAGE: report("oci-compat", "MOD025")}  # a warning does not fail the check
+    passing = {IMAGE: report("oci-compat", RuleId.MUTABLE_TAG)}  # a warning does not fail the check
     assert fed_options(Options(), passing, pin=False).module_digests == {}
     fed = fed_options(Options(), passing, pin=True)
     assert (fed.module_digests, fed.module_failures) == ({IMAGE: "e" * 64}, {})
 
 
 def test_a_failing_image_is_never_pinned_and_says_why() -> None:
-    fed = fed_options(Options(), {IMAGE: report("oci-compat", "MOD004", "MOD009")}, pin=True)
+    broken = report("oci-compat", RuleId.DIGEST_MISMATCH, RuleId.UNSAFE_ARCHIVE_ENTRY)
+    fed = fed_options(Options(), {IMAGE: broken}, pin=True)
     assert fed.module_digests == {}
     assert fed.module_failures[IMAGE] == (
         f"the module check of {IMAGE} failed: MOD004 problem MOD004; MOD009 problem MOD009")
@@ -30,9 +32,10 @@ def test_a_failing_image_is_never_pinned_and_says_why() -> None:
 
 def test_a_maistra_image_names_the_repackage_command_and_any_other_failure() -> None:
     command = f"sme-migrate modules repackage {IMAGE} --to {IMAGE}-istio"
-    only_format = failure_reason(report("maistra", "MOD006"))
+    only_format = failure_reason(report("maistra", RuleId.MAISTRA_FORMAT_IMAGE))
     assert only_format is not None and f"`{command}`" in only_format
     assert "failed" not in only_format
-    also_broken = failure_reason(report("maistra", "MOD006", "MOD020"))
+    also_broken = failure_reason(
+        report("maistra", RuleId.MAISTRA_FORMAT_IMAGE, RuleId.MODULE_RUNAWAY))
     assert also_broken is not None and f"`{command}`" in also_broken
     assert also_broken.endswith(f"the module check of {IMAGE} failed: MOD020 problem MOD020")
