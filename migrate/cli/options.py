@@ -95,6 +95,11 @@ def output_format(help_text: str) -> Any:
                         rich_help_panel=OUTPUT, help=help_text)
 
 
+Repository = Annotated[Path, typer.Option(
+    "--repository", metavar="DIR",
+    help="The git repository (default: the one the current directory is in).",
+)]
+
 OutputFile = Annotated[Path | None, typer.Option(
     "--output-file", metavar="FILE", rich_help_panel=OUTPUT,
     help="Write the result to FILE instead of stdout (atomically).",

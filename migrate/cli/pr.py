@@ -13,7 +13,7 @@ import typer
 
 from migrate.cli.app import app
 from migrate.cli.command import fail, shared_options
-from migrate.cli.options import Gating, ModuleChecks, Registry, Targets
+from migrate.cli.options import Gating, ModuleChecks, Registry, Repository, Targets
 from migrate.cli.requests import input_request
 from migrate.gitops.remote import TOKEN_VARIABLE, Platform
 from migrate.pipeline.pr import DEFAULT_AUTHOR, Action, PrRequest, PrResult, open_pull_request
@@ -28,8 +28,7 @@ def pr_command(
     paths: Annotated[list[str] | None, typer.Argument(
         help="What to migrate, relative to the repository's top level (default: all of it).",
     )] = None,
-    repository: Annotated[Path, typer.Option(
-        "--repository", metavar="DIR", help="The local clone whose remote is used.")] = Path("."),
+    repository: Repository = Path("."),
     remote: Annotated[str, typer.Option(help="The git remote to push to.")] = "origin",
     base: Annotated[str, typer.Option(help="The branch the pull request targets.")] = "main",
     branch: Annotated[str, typer.Option(help="The bot's branch.")] = "sme-migrate/wasmplugin",

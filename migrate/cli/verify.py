@@ -9,7 +9,7 @@ import typer
 
 from migrate.cli.app import app
 from migrate.cli.command import shared_options
-from migrate.cli.options import ReportOutput, Targets
+from migrate.cli.options import ReportOutput, Repository, Targets
 from migrate.cli.output import emit_report
 from migrate.cli.requests import conversion_options
 from migrate.model import Severity
@@ -28,9 +28,7 @@ def verify_command(
         "--after", metavar="REF", help="git ref that holds the WasmPlugins.")],
     paths: Annotated[list[str] | None, typer.Argument(
         help="Directories or files of the repository to compare (default: all of it).")] = None,
-    repository: Annotated[Path, typer.Option(
-        "--repository", metavar="DIR", help="The git repository (default: the current one).")
-    ] = Path("."),
+    repository: Repository = Path("."),
 ) -> None:
     """Prove that every workload sees the same plugins in the same order at both refs."""
     request = VerifyRequest(repository, before, after, tuple(paths or ["."]),
