@@ -30,7 +30,8 @@ def extension(draw: st.DrawFn, index: int) -> str:
                                      "  workloadSelector:\n    labels:\n      app: 'web'\n"]))
     config = draw(st.sampled_from(["  config: {a: 1}\n", "  config:\n    a: \"yes\"\n", "",
                                    "  config: '{\"a\": [1, 2]}'  # JSON text\n", MIXED_LISTS]))
-    return (f"apiVersion: maistra.io/v1\nkind: ServiceMeshExtension\nmetadata:\n"
+    version = "v1alpha1" if "JSON text" in config else "v1"  # v1 types config as an object
+    return (f"apiVersion: maistra.io/{version}\nkind: ServiceMeshExtension\nmetadata:\n"
             f"  name: ext-{index}\n  namespace: istio-system\nspec:\n{inner}{config}"
             f"  image: quay.io/example/ext-{index}:1\n"
             f"  phase: {draw(st.sampled_from(PHASES))}\n"
