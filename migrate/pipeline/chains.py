@@ -33,4 +33,9 @@ def chains(request: ChainsRequest) -> ChainsResult:
     if request.workload is not None and not view.meshes:
         raise UsageError(f"--workload {request.workload}: no workload of a migrated mesh "
                          "matches it")
-    return ChainsResult(view, ExitCode.FINDINGS if view.order_changed else ExitCode.CLEAN)
+    return ChainsResult(view, exit_code(view))
+
+
+def exit_code(view: ChainView) -> ExitCode:
+    """1 when a plugin runs at another place on some workload (SME020), else 0."""
+    return ExitCode.FINDINGS if view.order_changed else ExitCode.CLEAN

@@ -6,11 +6,12 @@ draw. Workloads whose two chains are the same are grouped, so a large mesh stays
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from migrate.model import Inventory
+from migrate.model import Inventory, Workload
 from migrate.rules import RuleId
 from migrate.semantics.chain import (
     CORS_FILTER,
@@ -106,10 +107,21 @@ def chain_view(inventory: Inventory, migration: Migration, version: MeshVersion,
 
 
 def _named(inputs: MeshInputs) -> list[tuple[str, SimWorkload]]:
+    """The input's workloads by their source (with their labels when two share one), else
+    every label set the selectors imply."""
     if not inputs.known:
         return [(w.display, w) for w in inputs.workloads]
-    return [(w.source or sim_workload(w).display,
+    sources = Counter(w.source for w in inputs.known)
+    return [(_name(w, sources[w.source] > 1),
              with_policies(sim_workload(w), inputs.policies, inputs.root)) for w in inputs.known]
+
+
+def _name(workload: Workload, ambiguous: bool) -> str:
+    if not workload.source:
+        return sim_workload(workload).display
+    if not ambiguous:
+        return workload.source
+    return f"{workload.source} [{','.join(f'{k}={v}' for k, v in workload.labels)}]"
 
 
 def _mesh_chains(inputs: MeshInputs, version: MeshVersion, wanted: str | None) -> MeshChains:

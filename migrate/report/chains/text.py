@@ -34,9 +34,9 @@ def _group(group: WorkloadGroup, color: bool) -> list[str]:
     width = max(len(HEADINGS[0]), *(len(cell(e)) for e in group.maistra))
     verdict = _paint(verdict_text(group), _VERDICT_COLORS[group.verdict], color)
     lines = [f"{workload_names(group)}: {verdict}",
-             f"  {'':>3}  {HEADINGS[0]:<{width + 2}}  {HEADINGS[1]}"]
+             f"  {'':>3}   {HEADINGS[0]:<{width}}    {HEADINGS[1]}"]
     for number, (left, right) in enumerate(rows(group), 1):
-        line = f"  {number:>3}{_side(left, width, color)}  {_side(right, 0, color)}"
+        line = f"  {number:>3} {_side(left, width, color)}  {_side(right, 0, color)}"
         lines.append(line.rstrip())
     return [*lines, ""]
 
