@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
-from tests.support.chains import GITOPS, MIXED
+import pytest
+
+from migrate.cli.output import step_summary
+from migrate.model import ScanReport
+from migrate.pipeline import chains as pipeline_chains
+from migrate.report.chains.markdown import STEP_SUMMARY_LIMIT
+from tests.support.chains import GITOPS, MIXED, many_groups
 from tests.support.cli import sme_migrate
 
 
@@ -50,3 +57,32 @@ def test_no_extension_says_so_and_exits_0(tmp_path: Path) -> None:
     outcome = sme_migrate("chains", str(tmp_path))
     assert outcome.exit_code == 0
     assert "no filter chain to show" in outcome.stdout
+
+
+def test_scan_github_puts_the_chains_in_the_step_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    outcome = sme_migrate("scan", str(GITOPS), "-o", "github", "--fail-on", "never")
+    assert outcome.exit_code == 0, outcome.stderr
+    text = summary.read_text()
+    assert text.index("### sme-migrate scan") < text.index("### Filter chains")
+    assert "**✅ Deployment bookinfo/productpage**: identical" in text
+    assert "### Filter chains" not in outcome.stdout  # stdout keeps the annotations only
+
+
+def test_scan_json_never_builds_the_chain_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> NoReturn:
+        raise AssertionError("the chain view was built for -o json")
+
+    monkeypatch.setattr(pipeline_chains, "chain_view", refuse)
+    outcome = sme_migrate("scan", str(GITOPS), "-o", "json", "--fail-on", "never")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.json()["summary"]
+
+
+def test_the_step_summary_stays_within_github_s_limit() -> None:
+    text = step_summary(ScanReport(findings=()), many_groups(20_000))
+    assert len(text.encode()) <= STEP_SUMMARY_LIMIT
+    assert "more workload group(s) left out" in text

@@ -3,16 +3,7 @@
 from __future__ import annotations
 
 from migrate.gitops.body import GITHUB_BODY_LIMIT, pull_request_body
-from migrate.semantics.chainview import ChainView, Entry, MeshChains, Verdict, WorkloadGroup
-from tests.support.chains import GITOPS, view_of
-
-
-def _many_groups(count: int) -> ChainView:
-    groups = tuple(WorkloadGroup(
-        (f"Deployment shop/app-{i}",), (Entry(f"shop/plugin-{i}", False, "PostAuthZ 1"),),
-        (Entry(f"shop/plugin-{i}", False, "STATS 1"),), Verdict.IDENTICAL, ())
-        for i in range(count))
-    return ChainView((MeshChains("istio-system", False, groups),))
+from tests.support.chains import GITOPS, many_groups, view_of
 
 
 def test_the_body_shows_the_example_repository_chains() -> None:
@@ -27,7 +18,7 @@ def test_without_chains_there_is_no_section() -> None:
 
 
 def test_a_huge_mesh_is_cut_to_the_limit_saying_how_much_was_left_out() -> None:
-    body = pull_request_body([], [], chains=_many_groups(3000))
+    body = pull_request_body([], [], chains=many_groups(3000))
     assert len(body) <= GITHUB_BODY_LIMIT
     assert "more workload group(s) left out" in body
     assert body.rstrip().endswith("</details>")  # the section is closed, not cut mid-table

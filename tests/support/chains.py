@@ -6,7 +6,14 @@ import dataclasses
 from pathlib import Path
 
 from migrate.inventory.load import load
-from migrate.semantics.chainview import ChainView, chain_view
+from migrate.semantics.chainview import (
+    ChainView,
+    Entry,
+    MeshChains,
+    Verdict,
+    WorkloadGroup,
+    chain_view,
+)
 from migrate.semantics.migration import migrate
 from migrate.semantics.outcome import Conversion, Migration, Options
 
@@ -41,3 +48,12 @@ def _with_priority(conversion: Conversion, other: Conversion) -> Conversion:
     plugin = dict(conversion.plugin)
     plugin["spec"] = {**plugin["spec"], "priority": other.plugin["spec"]["priority"]}
     return dataclasses.replace(conversion, plugin=plugin)
+
+
+def many_groups(count: int) -> ChainView:
+    """`count` workloads, each with a chain of its own (so none are grouped)."""
+    groups = tuple(WorkloadGroup(
+        (f"Deployment shop/app-{i}",), (Entry(f"shop/plugin-{i}", False, "PostAuthZ 1"),),
+        (Entry(f"shop/plugin-{i}", False, "STATS 1"),), Verdict.IDENTICAL, ())
+        for i in range(count))
+    return ChainView((MeshChains("istio-system", False, groups),))
