@@ -20,14 +20,14 @@ CSS = """
 *{box-sizing:border-box}
 body{font:14px/1.4 "DejaVu Sans",system-ui,sans-serif;color:var(--fg);margin:0;background:#fff}
 header{position:sticky;top:0;background:#fff;border-bottom:1px solid var(--line);
-padding:12px 24px;display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center;z-index:1}
+padding:12px 16px;display:flex;flex-wrap:wrap;gap:8px 24px;align-items:center;z-index:1}
 h1{font-size:18px;margin:0}
-h2{font-size:15px;margin:20px 24px 8px;color:var(--muted);font-weight:600}
+h2{font-size:15px;margin:16px 16px 8px;color:var(--muted);font-weight:600}
 #filter{font:inherit;padding:5px 8px;border:1px solid var(--line);border-radius:6px;width:22em}
 .count,.legend{color:var(--muted);font-size:12px}
 .legend span{display:inline-block;padding:0 6px;border-radius:4px;border:1px solid;margin-left:4px}
-.group{display:grid;grid-template-columns:minmax(200px,280px) 1fr;gap:12px;
-margin:0 24px 10px;padding:10px 12px;border:1px solid var(--line);border-radius:8px;
+.group{display:grid;grid-template-columns:1fr;gap:6px;
+margin:0 16px 10px;padding:10px 10px;border:1px solid var(--line);border-radius:8px;
 break-inside:avoid}
 .group.moved{border-left:5px solid var(--moved-b)}
 .group.known{border-left:5px solid var(--known-b)}
@@ -35,17 +35,19 @@ break-inside:avoid}
 .verdict{font-weight:600}
 .moved .verdict{color:var(--moved-b)}.known .verdict{color:var(--known-b)}
 .identical .verdict{color:var(--ok)}
-.workloads{margin:4px 0 0;padding:0;list-style:none;font-size:13px;word-break:break-word}
+.info{display:flex;flex-wrap:wrap;gap:2px 14px;align-items:baseline}
+.workloads{display:flex;flex-wrap:wrap;gap:2px 14px;margin:0;padding:0;list-style:none;font-size:13px;overflow-wrap:break-word}
+.workloads li{font-weight:600}
 .workloads summary{cursor:pointer;color:var(--muted)}
-.chains{display:grid;grid-template-columns:64px 1fr;gap:6px 8px;align-items:center}
+.chains{display:grid;grid-template-columns:56px 1fr;gap:6px 8px;align-items:center}
 .side{font-size:12px;color:var(--muted);font-weight:600}
-ol.chain{display:flex;flex-wrap:wrap;gap:4px 0;margin:0;padding:0;list-style:none}
+ol.chain{display:flex;flex-wrap:wrap;gap:5px 0;margin:0;padding:0;list-style:none}
 ol.chain li{display:flex;align-items:center}
-ol.chain li+li::before{content:"→";color:var(--muted);padding:0 4px}
+ol.chain li+li::before{content:"→";color:var(--muted);padding:0 3px}
 .box{border:1px solid var(--plugin-b);background:var(--plugin);border-radius:5px;
-padding:2px 7px;font-size:12px;white-space:nowrap}
-.box small{color:var(--muted);margin-left:4px}
-.box.builtin{background:var(--bg);border:1px dashed #8c959f;color:var(--muted)}
+padding:2px 6px;font-size:12px;white-space:nowrap}
+.box small{color:var(--muted);margin-left:4px;font-size:11px}
+.box.builtin{background:var(--bg);border:1px dashed #8c959f;color:var(--muted);padding:2px 5px}
 .box.moved{background:var(--moved);border:2px solid var(--moved-b);color:var(--moved-b);
 font-weight:600}
 .box.known{background:var(--known);border:2px solid var(--known-b)}
@@ -101,7 +103,7 @@ def _search(group: WorkloadGroup) -> str:
 def _group(group: WorkloadGroup) -> str:
     verdict = group.verdict.name.lower()
     return (f'<article class="group {verdict}" data-search="{_search(group)}">'
-            f'<div><div class="verdict">{escape(verdict_text(group))}</div>'
+            f'<div class="info"><span class="verdict">{escape(verdict_text(group))}</span>'
             f"{_workloads(group.workloads)}</div>"
             f'<div class="chains">{_chain("Maistra", group.maistra)}'
             f'{_chain("Istio", group.istio)}</div></article>')
