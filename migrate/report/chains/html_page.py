@@ -36,7 +36,8 @@ break-inside:avoid}
 .moved .verdict{color:var(--moved-b)}.known .verdict{color:var(--known-b)}
 .identical .verdict{color:var(--ok)}
 .info{display:flex;flex-wrap:wrap;gap:2px 14px;align-items:baseline}
-.workloads{display:flex;flex-wrap:wrap;gap:2px 14px;margin:0;padding:0;list-style:none;font-size:13px;overflow-wrap:break-word}
+.workloads{display:flex;flex-wrap:wrap;gap:2px 14px;margin:0;padding:0;list-style:none;
+font-size:13px;overflow-wrap:break-word}
 .workloads li{font-weight:600}
 .workloads summary{cursor:pointer;color:var(--muted)}
 .chains{display:grid;grid-template-columns:56px 1fr;gap:6px 8px;align-items:center}
