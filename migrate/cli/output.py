@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -12,8 +12,12 @@ from migrate.emit.atomic import write_atomically
 from migrate.model import ScanReport, Severity
 from migrate.pipeline.status import ExitCode, gate
 from migrate.report import render
+from migrate.report.chains.markdown import STEP_SUMMARY_LIMIT
+from migrate.report.chains.markdown import render as chains_markdown
+from migrate.semantics.chainview import ChainView
 
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
+CHAINS_HEADING = "\n### Filter chains\n\n"
 
 
 def exit_code(report: ScanReport, fail_on: Severity | None) -> ExitCode:
@@ -26,13 +30,23 @@ def color_wanted(stream: TextIO, environ: Mapping[str, str]) -> bool:
     return stream.isatty() and not environ.get("NO_COLOR")
 
 
-def _append_step_summary(report: ScanReport, environ: Mapping[str, str]) -> None:
+def step_summary(report: ScanReport, chains: ChainView | None = None) -> str:
+    """The findings in Markdown, then the filter chains in what GitHub's limit leaves."""
+    text = render(report, "markdown", root=Path.cwd()) + "\n"
+    if chains is None or not chains.meshes:
+        return text
+    room = STEP_SUMMARY_LIMIT - len(text.encode()) - len(CHAINS_HEADING.encode())
+    return text + CHAINS_HEADING + chains_markdown(chains, room) if room > 0 else text
+
+
+def _append_step_summary(report: ScanReport, environ: Mapping[str, str],
+                         chains: ChainView | None = None) -> None:
     summary_file = environ.get(STEP_SUMMARY_VARIABLE)
     if not summary_file:
         return
     try:
         with open(summary_file, "a", encoding="utf-8", newline="") as stream:
-            stream.write(render(report, "markdown", root=Path.cwd()) + "\n")
+            stream.write(step_summary(report, chains))
     except OSError as error:
         print(f"sme-migrate: cannot write the job summary {summary_file}: {error}", file=sys.stderr)
 
@@ -53,8 +67,8 @@ def deliver(text: str, output: Path | None) -> bool:
 
 
 def emit_report(report: ScanReport, fmt: str, output: Path | None, fail_on: Severity | None,
-                min_severity: Severity = Severity.INFO, source_root: Path | None = None
-                ) -> ExitCode:
+                min_severity: Severity = Severity.INFO, source_root: Path | None = None,
+                chains: Callable[[], ChainView] | None = None) -> ExitCode:
     """Write the report to stdout or `output`; return the exit code (2 if it cannot be written)."""
     if output is not None and str(output) == "-":
         output = None
@@ -64,7 +78,7 @@ def emit_report(report: ScanReport, fmt: str, output: Path | None, fail_on: Seve
     if not deliver(text, output):
         return ExitCode.ERROR
     if fmt == "github":
-        _append_step_summary(report, os.environ)
+        _append_step_summary(report, os.environ, chains() if chains else None)
     return exit_code(report, fail_on)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
 from migrate.cli.app import app
@@ -20,8 +22,10 @@ from migrate.cli.options import (
 from migrate.cli.output import emit_report
 from migrate.cli.progress import file_progress
 from migrate.cli.requests import input_request, severity
-from migrate.pipeline.scan import scan
+from migrate.pipeline.chains import view_of
+from migrate.pipeline.scan import ScanResult, scan
 from migrate.pipeline.status import ExitCode
+from migrate.semantics.chainview import ChainView
 from migrate.sources.repository import repository_root
 
 
@@ -37,5 +41,11 @@ def scan_command(output: ReportOutput, display: Display, gating: Gating, targets
         result = scan(request)
     delivered = emit_report(result.report, output.output, output.output_file,
                             severity(gating.fail_on), display.threshold,
-                            repository_root(request.paths))
+                            repository_root(request.paths), _chains(result))
     raise typer.Exit(delivered if delivered is ExitCode.ERROR else result.exit_code)
+
+
+def _chains(result: ScanResult) -> Callable[[], ChainView] | None:
+    """The chain view for the job summary: computed only when `-o github` writes one."""
+    run = result.run
+    return None if run is None else lambda: view_of(run)

@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from migrate.model import Finding, Severity
+from migrate.report.chains import markdown
 from migrate.rules import RuleId
+from migrate.semantics.chainview import ChainView
 from migrate.semantics.outcome import Conversion
 
 MARKER = "<!-- sme-migrate:pull-request -->"
 TITLE = "Migrate ServiceMeshExtensions to WasmPlugins"
 GITHUB_BODY_LIMIT = 65_536  # characters; GitLab allows far more
+CHAINS_MARGIN = 300  # characters kept free after the chains (and for line ends)
+MIN_CHAINS = 1_000  # less room than this: no chains section at all
 _NOT_FOR_HUMANS = {RuleId.SERVICEMESHEXTENSION_FOUND, RuleId.EQUIVALENCE_VIOLATION}
 
 
@@ -53,8 +57,10 @@ def _proof(findings: Iterable[Finding]) -> list[str]:
 
 
 def pull_request_body(conversions: Iterable[Conversion], findings: Iterable[Finding],
-                      root: str = "", limit: int = GITHUB_BODY_LIMIT) -> str:
-    """The body; `root` (the clone the rewrite ran in) is cut from the paths messages name."""
+                      root: str = "", limit: int = GITHUB_BODY_LIMIT,
+                      chains: ChainView | None = None) -> str:
+    """The body; `root` (the clone the rewrite ran in) is cut from the paths messages name.
+    With `chains`, the filter chains follow, cut to what the limit leaves them."""
     findings = tuple(findings)
     lines = [MARKER, "This pull request was opened by `sme-migrate pr`.", "",
              "## What changed", *_changes(conversions), "",
@@ -62,7 +68,20 @@ def pull_request_body(conversions: Iterable[Conversion], findings: Iterable[Find
              "## Equivalence proof", *_proof(findings), ""]
     if root:
         lines = [line.replace(root.rstrip("/") + "/", "") for line in lines]
+    if chains is not None and chains.meshes:
+        lines += _chains(chains, limit - len("\n".join(lines)))
     return _within(lines, limit)
+
+
+def _chains(view: ChainView, room: int) -> list[str]:
+    """The chains section in `room` characters (nothing when too little is left)."""
+    opening = ["## Filter chains", "", "<details><summary>What every workload runs, under "
+               "Maistra and under Istio (`sme-migrate chains`)</summary>", ""]
+    closing = ["", "</details>", ""]
+    budget = room - len("\n".join([*opening, *closing])) - CHAINS_MARGIN
+    if budget < MIN_CHAINS:
+        return []
+    return [*opening, *markdown.render(view, budget).rstrip("\n").split("\n"), *closing]
 
 
 def _within(lines: list[str], limit: int) -> str:

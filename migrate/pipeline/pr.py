@@ -28,6 +28,7 @@ from migrate.pipeline.errors import UsageError
 from migrate.pipeline.request import InputRequest
 from migrate.pipeline.rewrite import RewriteRequest, RewriteResult, rewrite
 from migrate.pipeline.status import ExitCode
+from migrate.semantics.chainview import ChainView, chain_view
 
 DEFAULT_AUTHOR = git.Actor("sme-migrate", "sme-migrate@users.noreply.github.com")
 
@@ -104,10 +105,18 @@ def _in_clone(request: PrRequest, clone: gitclone.Clone, remote: Remote,
     result = _rewrite(request, clone.root)
     if not result.plan.changes:
         return PrResult(Action.NOTHING_TO_DO, rewrite=result)
-    body = pull_request_body(result.replaced, result.report.findings, str(clone.root))
+    body = pull_request_body(result.replaced, result.report.findings, str(clone.root),
+                             chains=_chains(request, result))
     if request.dry_run:
         return PrResult(Action.DRY_RUN, diff=result.diff, body=body, rewrite=result)
     return _publish(request, clone, remote, platform, head, body, result)
+
+
+def _chains(request: PrRequest, result: RewriteResult) -> ChainView | None:
+    """The filter chains the rewrite's migration gives, for the body."""
+    if result.migration is None or result.inventory is None:
+        return None
+    return chain_view(result.inventory, result.migration, request.inputs.options.target)
 
 
 def _rewrite(request: PrRequest, root: Path) -> RewriteResult:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from migrate.inventory.templates import extensions_in, is_template
-from migrate.model import ScanReport
+from migrate.model import Inventory, ScanReport
 from migrate.pipeline.request import InputRequest
 from migrate.pipeline.stages import MigrationRun, run_migration, scan_report, suppressed
 from migrate.pipeline.status import ExitCode, failing
@@ -39,6 +39,7 @@ class RewriteResult:
     written: bool  # False for --check and --diff
     exit_code: ExitCode
     migration: Migration | None = None
+    inventory: Inventory | None = None  # what the migration read (for the chain view)
 
     @property
     def replaced(self) -> tuple[Conversion, ...]:
@@ -68,7 +69,7 @@ def rewrite(request: RewriteRequest) -> RewriteResult:
     report = scan_report(run, kept, hidden, converted=len(plan.replaced))
     code = _exit_code(request, plan, failures, failing(kept, request.inputs.fail_on))
     return RewriteResult(plan, diff, tuple(failures), report, request.writes, code,
-                         run.migration)
+                         run.migration, run.loaded.inventory)
 
 
 def _rewrite_input(run: MigrationRun, named: Sequence[str]

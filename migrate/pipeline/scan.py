@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from migrate.model import ScanReport
 from migrate.pipeline.request import InputRequest
-from migrate.pipeline.stages import run_migration, scan_report, suppressed
+from migrate.pipeline.stages import MigrationRun, run_migration, scan_report, suppressed
 from migrate.pipeline.status import ExitCode, gate
 
 
@@ -14,10 +14,11 @@ from migrate.pipeline.status import ExitCode, gate
 class ScanResult:
     report: ScanReport
     exit_code: ExitCode
+    run: MigrationRun | None = None  # what the report came from (the chain view reads it)
 
 
 def scan(request: InputRequest) -> ScanResult:
     run = run_migration(request)
     kept, hidden = suppressed(request, run.loaded, run.migration.findings)
     report = scan_report(run, kept, hidden, converted=len(run.migration.plugins))
-    return ScanResult(report, gate(report.findings, request.fail_on))
+    return ScanResult(report, gate(report.findings, request.fail_on), run)

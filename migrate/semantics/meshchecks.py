@@ -10,17 +10,14 @@ from migrate.model import (
     ExistingPlugin,
     Finding,
     Inventory,
-    Location,
     PluginPhase,
-    ResourceRef,
 )
 from migrate.rules.ids import RuleId
 from migrate.semantics import trafficchecks
-from migrate.semantics.chain import SimExtension, SimPlugin, SimWorkload
 from migrate.semantics.meshes import Mesh
 from migrate.semantics.outcome import Conversion, Options, Reordered
-from migrate.semantics.targets import mesh_workloads
-from migrate.semantics.verify import compare, simulated_workloads
+from migrate.semantics.siminputs import mesh_inputs
+from migrate.semantics.verify import compare
 from migrate.semantics.versions import MeshVersion
 
 MAX_DIFFERENCES_REPORTED = 20
@@ -96,78 +93,19 @@ def plugin_conflicts(
     return found
 
 
-def _sim_extension(conversion: Conversion) -> SimExtension:
-    ext = conversion.extension
-    assert conversion.phase is not None and conversion.priority is not None
-    return SimExtension(_sim_id(conversion), ext.namespace or "", ext.name, ext.image,
-                        conversion.phase, conversion.priority, ext.selector)
-
-
-def _sim_id(conversion: Conversion) -> str:
-    ext = conversion.extension
-    location = ext.resource.location
-    where = f"@{location.path}:{location.line}" if location else ""
-    return f"{ext.namespace or ''}/{ext.name}{where}"
-
-
-def _sim_plugin(conversion: Conversion) -> SimPlugin:
-    assert conversion.plugin is not None
-    spec, ext = conversion.plugin["spec"], conversion.extension
-    modes = tuple(str(m.get("mode", "UNDEFINED")) for m in spec.get("match", []))
-    return SimPlugin(_sim_id(conversion), ext.namespace or "", ext.name,
-                     PluginPhase(spec["phase"]), spec.get("priority"), ext.selector, modes)
-
-
-def _sim_earlier(reordered: Reordered) -> tuple[SimExtension, SimPlugin]:
-    plugin = reordered.plugin
-    assert plugin.origin is not None
-    phase, priority = plugin.origin
-    location = plugin.resource.location
-    sim_id = f"{plugin.namespace or ''}/{plugin.name}@" + (
-        f"{location.path}:{location.line}" if location else "earlier")
-    namespace, image = plugin.namespace or "", plugin.url.removeprefix("oci://")
-    modes = tuple(str(m.get("mode", "UNDEFINED")) for m in plugin.resource.spec.get("match", [])
-                  if isinstance(m, dict))
-    return (SimExtension(sim_id, namespace, plugin.name, image, phase, priority, plugin.selector),
-            SimPlugin(sim_id, namespace, plugin.name, plugin.phase, reordered.priority,
-                      plugin.selector, modes))
-
-
-def _known_workloads(mesh: Mesh, inventory: Inventory) -> list[SimWorkload]:
-    return [SimWorkload(w.namespace or "", w.labels, w.kind)
-            for w in mesh_workloads(mesh, inventory.workloads)]
-
-
-def _refs(migrated: Sequence[Conversion], reordered: Sequence[Reordered]
-          ) -> dict[str, tuple[ResourceRef, Location | None]]:
-    refs = {_sim_id(c): (c.extension.resource.ref, c.extension.resource.location)
-            for c in migrated}
-    for again in reordered:
-        resource = again.plugin.resource
-        refs[_sim_earlier(again)[0].id] = (resource.ref, resource.location)
-    return refs
-
-
 def equivalence_findings(
     inventory: Inventory, meshes: Sequence[Mesh], conversions: Sequence[Conversion],
     options: Options, reordered: Sequence[Reordered] = (),
 ) -> list[Finding]:
     found: list[Finding] = []
     for mesh in meshes:
-        migrated = [c for c in conversions if _in_mesh(c, mesh)]
-        if not migrated:
+        inputs = mesh_inputs(inventory, mesh, conversions, reordered)
+        if inputs is None:
             continue
-        again = [r for r in reordered if r.mesh_root == mesh.root]
-        earlier = [_sim_earlier(r) for r in again]
-        extensions = [_sim_extension(c) for c in migrated] + [e for e, _ in earlier]
-        plugins = [_sim_plugin(c) for c in migrated] + [p for _, p in earlier]
-        policies = trafficchecks.policies_of(inventory, mesh)
-        workloads = simulated_workloads(mesh.root, extensions, _known_workloads(mesh, inventory),
-                                        mesh.members or (), policies)
-        result = compare(workloads, extensions, plugins, mesh.root, options.target)
+        result = compare(inputs.workloads, inputs.extensions, inputs.plugins, mesh.root,
+                         options.target)
         found.extend(rules.finding(RuleId.EQUIVALENCE_VIOLATION, f"mesh {mesh.root}: {line}")
                      for line in result.broken[:MAX_DIFFERENCES_REPORTED])
-        found.extend(trafficchecks.moved_findings(result.moved, _refs(migrated, again),
-                                                  inventory, mesh))
-        found.extend(trafficchecks.unchecked_gateway_findings(inventory, mesh, migrated))
+        found.extend(trafficchecks.moved_findings(result.moved, inputs.refs(), inventory, mesh))
+        found.extend(trafficchecks.unchecked_gateway_findings(inventory, mesh, inputs.migrated))
     return found

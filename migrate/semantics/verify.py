@@ -37,6 +37,7 @@ _Scoped = TypeVar("_Scoped", SimExtension, SimPlugin)
 MAX_PAIRWISE_SELECTORS = 60
 NO_POLICIES = SimPolicies()
 EXT_AUTHZ_ANCHORED = frozenset({AUTHN_FILTERS, RBAC_FILTER})
+TIE_MARKER = "<tie>"
 
 
 def _union(a: Labels, b: Labels) -> Labels | None:
@@ -94,11 +95,24 @@ def chains(
         scoped_extensions = _visible(extensions, namespace, root)
         scoped_plugins = _visible(by_creation, namespace, root)
         for workload in (w for w in workloads if w.namespace == namespace):
-            maistra[workload.display] = maistra_chain(workload, scoped_extensions, root)
-            forward = istio_chain(workload, scoped_plugins, root, version)
-            backward = istio_chain(workload, scoped_plugins[::-1], root, version)
-            istio[workload.display] = forward if forward == backward else [*forward, "<tie>"]
+            maistra[workload.display], istio[workload.display] = chain_pair(
+                workload, scoped_extensions, scoped_plugins, root, version)
     return maistra, istio
+
+
+def chain_pair(
+    workload: SimWorkload,
+    extensions: Sequence[SimExtension],
+    by_creation: Sequence[SimPlugin],
+    root: str,
+    version: MeshVersion,
+) -> tuple[list[str], list[str]]:
+    """One workload's chain under Maistra and under Istio; the Istio chain ends in TIE_MARKER
+    when the two opposite creation orders give different chains."""
+    forward = istio_chain(workload, by_creation, root, version)
+    backward = istio_chain(workload, by_creation[::-1], root, version)
+    istio = forward if forward == backward else [*forward, TIE_MARKER]
+    return maistra_chain(workload, extensions, root), istio
 
 
 @dataclass(frozen=True)
@@ -117,7 +131,7 @@ class Comparison:
     moved: list[Moved]  # known differences, each one a finding
 
 
-def _without_known(chain: Sequence[str]) -> list[str]:
+def without_known(chain: Sequence[str]) -> list[str]:
     """The chain without the filters no phase can keep the plugins' place around. With
     ext_authz, Maistra's auth phases all ran before authn and rbac too (the shadow RBAC filter
     was their anchor): those moves belong to the same known difference."""
@@ -130,7 +144,7 @@ def _before(chain: Sequence[str], marker: str) -> set[str]:
     return set(chain[:chain.index(marker)]) if marker in chain else set()
 
 
-def _moves(workload: str, maistra: list[str], istio: list[str]) -> list[Moved]:
+def moves(workload: str, maistra: list[str], istio: list[str]) -> list[Moved]:
     found = []
     in_both = set(maistra) & set(istio)  # a plugin missing on one side is SME020's business
     for marker in (EXT_AUTHZ_FILTER, CORS_FILTER):
@@ -150,8 +164,8 @@ def compare(
     maistra, istio = chains(workloads, extensions, plugins, root, version)
     broken, moved = [], []
     for name in sorted(k for k in maistra if maistra[k] != istio[k]):
-        moved += _moves(name, maistra[name], istio[name])
-        if _without_known(maistra[name]) != _without_known(istio[name]):
+        moved += moves(name, maistra[name], istio[name])
+        if without_known(maistra[name]) != without_known(istio[name]):
             broken.append(f"{name}: Maistra runs {maistra[name]}, Istio would run {istio[name]}")
     return Comparison(broken, moved)
 

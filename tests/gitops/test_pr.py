@@ -91,6 +91,8 @@ def test_first_run_opens_a_pull_request(local: Path, forge: ForgeState) -> None:
     assert "| `istio-system/header-append` | PostAuthZ 100 | STATS 100 |" in pull["body"]
     assert "| `istio-system/gateway-apikey` | PreAuthN 5 | AUTHN 5 |" in pull["body"]
     assert "sme-migrate-pr-" not in pull["body"]  # no path of the bot's temporary clone
+    assert "## Filter chains" in pull["body"]
+    assert "**✅ Deployment bookinfo/productpage**: identical" in pull["body"]
     assert pull["head"]["label"] == "acme:sme-migrate/wasmplugin"
     message = git(forge.bare, "log", "-1", "--format=%an <%ae>%n%B", "sme-migrate/wasmplugin")
     assert message.startswith("sme-migrate <") and "Generated-by: sme-migrate" in message
