@@ -42,6 +42,12 @@ def workload_needles(inventory: Inventory) -> set[bytes]:
     return needles
 
 
+def namespace_wide(inventory: Inventory) -> set[str]:
+    """Namespaces of extensions without a selector: every workload there matters, including
+    those that get the namespace only from a kustomization."""
+    return {e.namespace for e in inventory.extensions if not e.selector and e.namespace}
+
+
 def _as_kustomization(resource: Resource) -> Resource:
     if resource.kind:
         return resource
@@ -97,7 +103,8 @@ def load(
     resources = [r for r in scan.resources if not patches.is_patch(r)]
     inventory = build_inventory(resources, scan.findings + patches.findings)
     if inventory.extensions and scan.workload_files:
-        extra = read_workloads(scan.workload_files, workload_needles(inventory))
+        extra = read_workloads(scan.workload_files, workload_needles(inventory),
+                               namespace_wide(inventory))
         found = tuple(w for r in extra for w in workloads_of(r))
         inventory = replace(inventory, workloads=inventory.workloads + found)
     return Loaded(inventory, scan.resources, scan.files_scanned, kustomizations)

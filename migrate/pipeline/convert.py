@@ -39,12 +39,27 @@ def convert(request: ConvertRequest) -> ConvertResult:
     migration = run.migration
     kept, hidden = suppressed(request.inputs, run.loaded, _unresolved(migration))
     report = scan_report(run, kept, hidden, converted=len(migration.plugins))
-    plugins = tuple(migration.output_plugins)
+    plugins = tuple(_landing(placed) for placed in migration.output_plugins)
     written = _write(request.output_dir, plugins)
     unconverted = len(migration.conversions) - len(migration.plugins)
     stuck = unconverted or failing(kept, request.inputs.fail_on)
     return ConvertResult(plugins, written, report, unconverted,
                          ExitCode.FINDINGS if stuck else ExitCode.CLEAN)
+
+
+def _landing(placed: Placed) -> Placed:
+    """The plugin with the namespace it lands in: one kustomize would give its extension is
+    written out, so `kubectl apply -f` puts it there too."""
+    namespace, plugin = placed
+    metadata = plugin.get("metadata", {})
+    if namespace is None or metadata.get("namespace"):
+        return placed
+    ordered = {}
+    for key, value in metadata.items():
+        ordered[key] = value
+        if key == "name":
+            ordered["namespace"] = namespace
+    return namespace, {**plugin, "metadata": ordered}
 
 
 def _unresolved(migration: Migration) -> list[Finding]:

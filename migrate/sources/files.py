@@ -64,16 +64,20 @@ def read_paths(
     return _scan_of(walked, sniffed, stdin_name if STDIN_ARGUMENT in paths else None)
 
 
-def read_workloads(paths: Sequence[str], needles: Collection[bytes]) -> tuple[Resource, ...]:
-    """Parse only the workload files whose bytes contain at least one needle; parse errors here
-    are silently ignored (logged at debug). Returns the pod-bearing objects (WORKLOAD_KINDS)."""
-    if not needles:
+def read_workloads(paths: Sequence[str], needles: Collection[bytes],
+                   namespaces: Collection[str] = ()) -> tuple[Resource, ...]:
+    """Parse only the workload files whose bytes contain at least one needle, or that kustomize
+    puts in one of `namespaces` (their bytes need not name it); parse errors here are silently
+    ignored (logged at debug). Returns the pod-bearing objects (WORKLOAD_KINDS)."""
+    if not needles and not namespaces:
         return ()
-    reader, compiled = Reader(), compile_needles(needles)
+    reader, compiled, anything = Reader(), compile_needles(needles), compile_needles({b"kind"})
+    hints = NamespaceHints()
     found: list[Resource] = []
     for path in paths:
+        wanted = anything if namespaces and hints.namespace_for(path) in namespaces else compiled
         try:
-            data = reader.read_if_contains(path, compiled)
+            data = reader.read_if_contains(path, wanted)
             if data is not None:
                 found.extend(_workloads_of_file(path, data))
         except (OSError, Unparsable) as error:
