@@ -9,6 +9,7 @@ from typing import Any
 
 from migrate.emit import manifests
 from migrate.model import Finding, ScanReport
+from migrate.modules.copies import Repackaged
 from migrate.pipeline.errors import UsageError
 from migrate.pipeline.request import InputRequest
 from migrate.pipeline.stages import run_migration, scan_report, suppressed
@@ -32,10 +33,11 @@ class ConvertResult:
     report: ScanReport
     unconverted: int
     exit_code: ExitCode
+    repackaged: tuple[Repackaged, ...] = ()  # Istio copies the plugins point at
 
 
 def convert(request: ConvertRequest) -> ConvertResult:
-    run = run_migration(request.inputs)
+    run = run_migration(request.inputs, push=True)
     migration = run.migration
     kept, hidden = suppressed(request.inputs, run.loaded, _unresolved(migration))
     report = scan_report(run, kept, hidden, converted=len(migration.plugins))
@@ -44,7 +46,7 @@ def convert(request: ConvertRequest) -> ConvertResult:
     unconverted = len(migration.conversions) - len(migration.plugins)
     stuck = unconverted or failing(kept, request.inputs.fail_on)
     return ConvertResult(plugins, written, report, unconverted,
-                         ExitCode.FINDINGS if stuck else ExitCode.CLEAN)
+                         ExitCode.FINDINGS if stuck else ExitCode.CLEAN, run.repackaged)
 
 
 def _unresolved(migration: Migration) -> list[Finding]:

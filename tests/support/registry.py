@@ -81,8 +81,10 @@ def start_registry(
     htpasswd_users: Mapping[str, str] | None = None,
     tls: bool = False,
     token_users: Mapping[str, str] | None = None,
+    read_only: bool = False,
 ) -> Registry:
-    """Start `docker-registry serve` on a free port; stop it with `Registry.stop()`."""
+    """Start `docker-registry serve` on a free port; stop it with `Registry.stop()`.
+    `read_only`: distribution's maintenance mode, which serves pulls and refuses every push."""
     workdir.mkdir(parents=True, exist_ok=True)
     config: dict[str, object] = {
         "version": 0.1,
@@ -93,6 +95,9 @@ def start_registry(
         },
         "http": {"addr": "127.0.0.1:0", "secret": "test-secret"},
     }
+    if read_only:
+        config["storage"] = {**config["storage"],  # type: ignore[dict-item]
+                             "maintenance": {"readonly": {"enabled": True}}}
     ca_file = token_server = None
     if htpasswd_users:
         config["auth"] = {
