@@ -72,7 +72,7 @@ def repackage_images(inventory: Inventory, reports: Mapping[str, ModuleReport],
     """Each Maistra-format image whose module passed, rebuilt once for Istio under `prefix`
     (pushed only with `push`, reused when already there), and the copy checked like any
     image; its report then stands for the image."""
-    wanted = [image for image, report in reports.items() if _repackageable(report)]
+    wanted = [image for image, report in reports.items() if repackageable(report)]
     targets = {image: destination_of(image, prefix) for image in wanted}
     results = {image: repackage(image, target, options, push) for image, target in targets.items()}
     copies = {image: Repackaged(image, str(result.destination), result.delivery)
@@ -87,7 +87,7 @@ def repackage_images(inventory: Inventory, reports: Mapping[str, ModuleReport],
     return CheckedModules(updated, tuple(copies.values()))
 
 
-def _repackageable(report: ModuleReport) -> bool:
+def repackageable(report: ModuleReport) -> bool:
     """A Maistra-format image whose only error is its format (a broken module stays broken)."""
     errors = [f for f in report.findings if f.severity is Severity.ERROR]
     return (report.format == ImageFormat.MAISTRA.value and bool(errors)
