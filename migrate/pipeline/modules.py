@@ -74,7 +74,7 @@ def repackage_images(inventory: Inventory, reports: Mapping[str, ModuleReport],
     image; its report then stands for the image."""
     wanted = [image for image, report in reports.items() if repackageable(report)]
     targets = {image: destination_of(image, prefix) for image in wanted}
-    results = {image: repackage(image, target, options, push) for image, target in targets.items()}
+    results = {image: _repackage_one(image, targets, options, push) for image in targets}
     copies = {image: Repackaged(image, str(result.destination), result.delivery)
               for image, result in results.items() if result.delivery is not None}
     stored = {image: copy.reference for image, copy in copies.items()
@@ -85,6 +85,19 @@ def repackage_images(inventory: Inventory, reports: Mapping[str, ModuleReport],
         updated[image] = _after_repackaging(reports[image], targets[image], result,
                                             checked.get(image))
     return CheckedModules(updated, tuple(copies.values()))
+
+
+def _repackage_one(image: str, targets: Mapping[str, str], options: ModuleOptions,
+                   push: bool) -> RepackageResult:
+    """One copy; none where two images would share a destination (each push would move the
+    tag away from the other, and no run would ever find its copy there again)."""
+    target = targets[image]
+    others = sorted(other for other, name in targets.items() if name == target and other != image)
+    if not others:
+        return repackage(image, target, options, push)
+    message = (f"{', '.join(others)} would be pushed as {target} too; repackage them under "
+               "distinct names with `sme-migrate modules repackage SRC --to DST`")
+    return RepackageResult(image, None, (rules.finding(RuleId.REPACKAGE_FAILED, message),))
 
 
 def repackageable(report: ModuleReport) -> bool:

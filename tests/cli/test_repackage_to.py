@@ -187,3 +187,19 @@ def test_a_prefix_without_a_registry_is_a_usage_error(tmp_path: Path) -> None:
         outcome = sme_migrate("scan", str(path), "--repackage-to", prefix)
         assert outcome.exit_code == 2, (prefix, outcome.stderr)
         assert "REGISTRY/PREFIX" in outcome.stderr
+
+
+def test_two_images_that_would_share_a_copy_are_both_left_unconverted(
+    registry: Registry, tmp_path: Path
+) -> None:
+    first, second = maistra_image(registry, "acme/header"), maistra_image(registry, "other/header")
+    path = tmp_path / "two.yaml"
+    path.write_text(SME.format(name="one", image=first) + "---\n"
+                    + SME.format(name="two", image=second))
+    outcome = sme_migrate("convert", str(path), "--repackage-to", f"{registry.host}/istio",
+                          *flags(tmp_path, registry))
+    assert outcome.exit_code == 1
+    assert not [d for d in yaml.safe_load_all(outcome.stdout) if d]  # neither converted
+    assert f"would be pushed as {registry.host}/istio/header:1.0 too" in " ".join(
+        outcome.stderr.split())
+    assert tags(registry, "istio/header") == []  # nothing pushed under the shared name
