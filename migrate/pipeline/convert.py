@@ -9,7 +9,6 @@ from typing import Any
 
 from migrate.emit import manifests
 from migrate.model import Finding, ScanReport
-from migrate.modules.copies import Repackaged
 from migrate.pipeline.errors import UsageError
 from migrate.pipeline.request import InputRequest
 from migrate.pipeline.stages import run_migration, scan_report, suppressed
@@ -33,7 +32,6 @@ class ConvertResult:
     report: ScanReport
     unconverted: int
     exit_code: ExitCode
-    repackaged: tuple[Repackaged, ...] = ()  # Istio copies the plugins point at
 
 
 def convert(request: ConvertRequest) -> ConvertResult:
@@ -46,7 +44,7 @@ def convert(request: ConvertRequest) -> ConvertResult:
     unconverted = len(migration.conversions) - len(migration.plugins)
     stuck = unconverted or failing(kept, request.inputs.fail_on)
     return ConvertResult(plugins, written, report, unconverted,
-                         ExitCode.FINDINGS if stuck else ExitCode.CLEAN, run.repackaged)
+                         ExitCode.FINDINGS if stuck else ExitCode.CLEAN)
 
 
 def _unresolved(migration: Migration) -> list[Finding]:

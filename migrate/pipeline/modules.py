@@ -39,11 +39,8 @@ def _plugin_config(extension: Extension) -> Mapping[str, Any] | None:
 
 def check_images(inventory: Inventory, options: ModuleOptions) -> dict[str, ModuleReport]:
     """Each distinct image once, smoke-tested with the migrated configuration of its first user."""
-    return _check_as_used(inventory, options, {image: image for image in _images(inventory)})
-
-
-def _images(inventory: Inventory) -> list[str]:
-    return list(_first_by_image(inventory.extensions))
+    first = _first_by_image(inventory.extensions)
+    return _check_as_used(inventory, options, {image: image for image in first})
 
 
 def _check_as_used(inventory: Inventory, options: ModuleOptions,
@@ -127,8 +124,8 @@ def _after_repackaging(source: ModuleReport, target: str, result: RepackageResul
     said = _repackage_finding(RuleId.IMAGE_REPACKAGED, source.reference,
                               f"repackaged for Istio as {result.destination} "
                               f"({result.delivery}); the plugins point at the copy by digest")
-    if copy is None:  # planned: the copy as built (it read back as Istio's format); the
-        kept = [f for f in source.findings if f.rule != MAISTRA_FORMAT_RULE]  # same module
+    if copy is None:  # planned: the copy as built, which read back as Istio's format
+        kept = [f for f in source.findings if f.rule != MAISTRA_FORMAT_RULE]
         digest = str(result.destination).partition("@")[2]
         return dataclasses.replace(source, format=ImageFormat.OCI_COMPAT.value, digest=digest,
                                    index_digest=None, findings=(*kept, said))

@@ -64,18 +64,6 @@ def write_sme(tmp_path: Path, image: str, name: str = "header") -> Path:
     return path
 
 
-def storage_state(registry: Registry, repository: str) -> dict[str, int]:
-    """Every file the registry keeps for `repository`, with its mtime: a push (even of the
-    same manifest) rewrites the tag link and opens an upload."""
-    root = registry.storage / "docker/registry/v2/repositories" / repository
-    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*")}
-
-
-def tags(registry: Registry, repository: str) -> list[str]:
-    response = httpx.get(f"{registry.base_url}/v2/{repository}/tags/list", timeout=5)
-    return list(response.json().get("tags") or []) if response.status_code == 200 else []
-
-
 COPY_URL = re.compile(r"^oci://(?P<repo>127\.0\.0\.1:\d+/istio/header)@sha256:[0-9a-f]{64}$")
 
 
@@ -100,19 +88,19 @@ def test_rewrite_pushes_the_istio_copy_once_and_the_plugin_names_it_by_digest(
     assert "sha256" not in spec  # by digest in the url; spec.sha256 only with --pin
     assert (spec["phase"], spec["priority"]) == ("AUTHZ", 100)  # manifest.yaml still read
     assert wasmplugin_validator().errors(plugin) == []
-    assert tags(registry, "istio/header") == ["1.0"]  # same basename and tag under the prefix
+    assert registry.tags("istio/header") == ["1.0"]  # same basename and tag under the prefix
     assert "MOD035" in first.stderr and "pushed" in first.stderr
 
     checked = sme_migrate("modules", "check", spec["url"], *flags(tmp_path, registry))
     assert checked.exit_code == 0, checked.stderr + checked.stdout
 
-    before = storage_state(registry, "istio/header")
+    before = registry.storage_state("istio/header")
     path.write_text(SME.format(name="header", image=source))  # the same input again
     second = sme_migrate("rewrite", str(path), "--repackage-to", prefix,
                          *flags(tmp_path, registry))
     assert second.exit_code == 0, second.stderr
     assert rewritten_plugin(path)["spec"] == spec  # the same copy, the same digest
-    assert storage_state(registry, "istio/header") == before  # nothing pushed
+    assert registry.storage_state("istio/header") == before  # nothing pushed
     assert "already there" in " ".join(second.stderr.split())
 
 
@@ -146,7 +134,7 @@ def test_scan_says_what_would_be_pushed_and_pushes_nothing(
     assert "would be pushed" in found["MOD035"]
     assert f"{prefix}/header:1.0@sha256:" in found["MOD035"]
     assert "SME065" not in found and "MOD006" not in found
-    assert tags(registry, "istio/header") == []  # a scan never writes
+    assert registry.tags("istio/header") == []  # a scan never writes
 
     convert = sme_migrate("convert", str(path), "--repackage-to", prefix,
                           *flags(tmp_path, registry))
@@ -178,7 +166,7 @@ def test_a_refused_push_is_a_finding_and_the_extension_stays(
     assert re.search(r"\berror\s+MOD036\b", outcome.stderr), outcome.stderr
     assert re.search(r"\berror\s+SME065\b", outcome.stderr), outcome.stderr
     assert "repackaging it for Istio as " in said and read_only.host in said
-    assert tags(read_only, "istio/header") == []
+    assert read_only.tags("istio/header") == []
 
 
 def test_a_prefix_without_a_registry_is_a_usage_error(tmp_path: Path) -> None:
@@ -202,4 +190,4 @@ def test_two_images_that_would_share_a_copy_are_both_left_unconverted(
     assert not [d for d in yaml.safe_load_all(outcome.stdout) if d]  # neither converted
     assert f"would be pushed as {registry.host}/istio/header:1.0 too" in " ".join(
         outcome.stderr.split())
-    assert tags(registry, "istio/header") == []  # nothing pushed under the shared name
+    assert registry.tags("istio/header") == []  # nothing pushed under the shared name

@@ -9,7 +9,6 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
 
@@ -89,26 +88,16 @@ def run_pr(local: Path, forge: ForgeState, registry: Registry, tmp_path: Path,
                        "--cache-dir", str(tmp_path / "cache"), *args, "header.yaml")
 
 
-def storage_state(registry: Registry) -> dict[str, int]:
-    root = registry.storage / "docker/registry/v2/repositories/istio/header"
-    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*")}
-
-
-def copy_tags(registry: Registry) -> list[str]:
-    response = httpx.get(f"{registry.base_url}/v2/istio/header/tags/list", timeout=5)
-    return list(response.json().get("tags") or []) if response.status_code == 200 else []
-
-
 def test_the_bot_pushes_the_copy_and_the_body_names_it(
         local: Path, forge: ForgeState, registry: Registry, source: str, tmp_path: Path) -> None:
     dry = run_pr(local, forge, registry, tmp_path, "--dry-run")
     assert dry.exit_code == 0, dry.stderr
-    assert copy_tags(registry) == []  # a dry run pushes nothing
+    assert registry.tags("istio/header") == []  # a dry run pushes nothing
     assert "not pushed yet (dry run)" in dry.stdout
 
     outcome = run_pr(local, forge, registry, tmp_path)
     assert outcome.exit_code == 0, outcome.stderr
-    assert copy_tags(registry) == ["1.0"]
+    assert registry.tags("istio/header") == ["1.0"]
     [pull] = forge.pulls
     row = re.search(rf"\| `{re.escape(source)}` \| `({re.escape(registry.host)}/istio/header"
                     r":1\.0@(sha256:[0-9a-f]{64}))` \| pushed \|", pull["body"])
@@ -118,9 +107,9 @@ def test_the_bot_pushes_the_copy_and_the_body_names_it(
     assert plugin["spec"]["url"] == f"oci://{registry.host}/istio/header@{row.group(2)}"
 
     head = forge.branch_head("sme-migrate/wasmplugin")
-    stored = storage_state(registry)
+    stored = registry.storage_state("istio/header")
     again = run_pr(local, forge, registry, tmp_path)
     assert again.exit_code == 0, again.stderr
     assert forge.branch_head("sme-migrate/wasmplugin") == head
     assert forge.pulls[0]["body"] == pull["body"]  # "pushed" either way: the body stays
-    assert storage_state(registry) == stored  # the copy was found, not pushed again
+    assert registry.storage_state("istio/header") == stored  # the copy was found, not pushed again

@@ -65,6 +65,17 @@ class Registry:
             / "data"
         )
 
+    def tags(self, repository: str) -> list[str]:
+        """The repository's tags, read anonymously ([] when it does not exist)."""
+        response = httpx.get(f"{self.base_url}/v2/{repository}/tags/list", timeout=5)
+        return list(response.json().get("tags") or []) if response.status_code == 200 else []
+
+    def storage_state(self, repository: str) -> dict[str, int]:
+        """Every file kept for `repository`, with its mtime: any push changes it (even of
+        the same manifest: the tag link is written again)."""
+        root = self.storage / "docker/registry/v2/repositories" / repository
+        return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*")}
+
     def stop(self) -> None:
         self.process.terminate()
         try:
