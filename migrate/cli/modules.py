@@ -81,6 +81,7 @@ def repackage_command(
     to: Annotated[str, typer.Option("--to", metavar="DST", help="Image reference to push.")],
 ) -> None:
     """Build an Istio-compatible image (one gzip layer with /plugin.wasm) and push it."""
+    from migrate.modules.copies import Delivery
     from migrate.modules.errors import ModuleError
     from migrate.modules.publish import repackage
 
@@ -92,7 +93,8 @@ def repackage_command(
         _log(f"{finding.severity.label} {finding.rule} {finding.message}")
     if not result.pushed:
         raise typer.Exit(EXIT_FINDINGS)
-    _log(f"pushed {source} as {result.destination}")
+    verb = "pushed" if result.delivery is Delivery.PUSHED else "found (nothing pushed)"
+    _log(f"{verb} {source} as {result.destination}")
     typer.echo(result.destination)
 
 

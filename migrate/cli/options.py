@@ -131,10 +131,16 @@ class ModuleChecks:
         "--pin", rich_help_panel=MODULES,
         help="Pin spec.sha256 to the image manifest digest (checks modules).",
     )] = False
+    repackage_to: Annotated[str | None, typer.Option(
+        "--repackage-to", metavar="REGISTRY/PREFIX", rich_help_panel=MODULES,
+        help="Rebuild each Maistra-format image for Istio and push it as PREFIX/NAME:TAG; the "
+        "plugins point at the copy by digest (checks modules; scan, --check and --diff only "
+        "say what would be pushed).",
+    )] = None
 
     @property
     def wanted(self) -> bool:
-        return self.check_modules or self.pin
+        return self.check_modules or self.pin or self.repackage_to is not None
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,30 @@ def module_options(registry: Registry, smoke_test: bool = True) -> ModuleOptions
 
 
 def module_request(checks: ModuleChecks, registry: Registry) -> ModuleRequest | None:
-    return ModuleRequest(module_options(registry), checks.pin) if checks.wanted else None
+    if not checks.wanted:
+        return None
+    prefix = repackage_prefix(checks.repackage_to) if checks.repackage_to is not None else None
+    return ModuleRequest(module_options(registry), checks.pin, prefix)
+
+
+def repackage_prefix(text: str) -> str:
+    """`REGISTRY/PREFIX`, checked: a registry host, a repository path, no tag or digest."""
+    from migrate.modules.errors import ModuleError
+    from migrate.modules.reference import parse_reference
+
+    prefix = text.strip().removeprefix("oci://").rstrip("/")
+    usage = (f"--repackage-to {text}: give REGISTRY/PREFIX, e.g. quay.io/acme/istio "
+             "(copies are pushed as PREFIX/NAME:TAG)")
+    host, slash, path = prefix.partition("/")
+    if not slash or not path or "@" in path or ":" in path:
+        raise UsageError(usage)
+    if not ("." in host or ":" in host or host == "localhost"):
+        raise UsageError(usage)
+    try:
+        parse_reference(f"{prefix}/name:tag")
+    except ModuleError as error:
+        raise UsageError(f"{usage}: {error.message}") from error
+    return prefix
 
 
 def cluster_request(cluster: Cluster | None, paths: Sequence[str],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from migrate.model import Finding, Severity
+from migrate.modules.copies import Delivery, Repackaged
 from migrate.report.chains import markdown
 from migrate.rules import RuleId
 from migrate.semantics.chainview import ChainView
@@ -56,14 +57,30 @@ def _proof(findings: Iterable[Finding]) -> list[str]:
             *(f"- {f.message}" for f in broken)]
 
 
+def _images(repackaged: Iterable[Repackaged]) -> list[str]:
+    """The Istio copies the plugins point at (the same words whether this run pushed a copy
+    or found it there, so that a second run leaves the body as it is)."""
+    rows = [f"| `{copy.source}` | `{copy.destination}` |"
+            + (" not pushed yet (dry run) |" if copy.delivery is Delivery.PLANNED else " pushed |")
+            for copy in repackaged]
+    if not rows:
+        return []
+    return ["## Images repackaged for Istio",
+            "Istio cannot load these Maistra-format images: each was rebuilt (one layer holding "
+            "`/plugin.wasm`) and the WasmPlugins point at the copy by digest.", "",
+            "| Maistra-format image | Istio copy | |", "|---|---|---|", *rows, ""]
+
+
 def pull_request_body(conversions: Iterable[Conversion], findings: Iterable[Finding],
                       root: str = "", limit: int = GITHUB_BODY_LIMIT,
-                      chains: ChainView | None = None) -> str:
+                      chains: ChainView | None = None,
+                      repackaged: Iterable[Repackaged] = ()) -> str:
     """The body; `root` (the clone the rewrite ran in) is cut from the paths messages name.
-    With `chains`, the filter chains follow, cut to what the limit leaves them."""
+    With `chains`, the filter chains follow, cut to what the limit leaves them; with
+    `repackaged`, the images pushed for Istio."""
     findings = tuple(findings)
     lines = [MARKER, "This pull request was opened by `sme-migrate pr`.", "",
-             "## What changed", *_changes(conversions), "",
+             "## What changed", *_changes(conversions), "", *_images(repackaged),
              "## Needs a human", *_human(findings), "",
              "## Equivalence proof", *_proof(findings), ""]
     if root:

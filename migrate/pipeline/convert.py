@@ -35,7 +35,7 @@ class ConvertResult:
 
 
 def convert(request: ConvertRequest) -> ConvertResult:
-    run = run_migration(request.inputs)
+    run = run_migration(request.inputs, push=True)
     migration = run.migration
     kept, hidden = suppressed(request.inputs, run.loaded, _unresolved(migration))
     report = scan_report(run, kept, hidden, converted=len(migration.plugins))

@@ -106,7 +106,7 @@ def _in_clone(request: PrRequest, clone: gitclone.Clone, remote: Remote,
     if not result.plan.changes:
         return PrResult(Action.NOTHING_TO_DO, rewrite=result)
     body = pull_request_body(result.replaced, result.report.findings, str(clone.root),
-                             chains=_chains(request, result))
+                             chains=_chains(request, result), repackaged=result.repackaged)
     if request.dry_run:
         return PrResult(Action.DRY_RUN, diff=result.diff, body=body, rewrite=result)
     return _publish(request, clone, remote, platform, head, body, result)

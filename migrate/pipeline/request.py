@@ -21,10 +21,12 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class ModuleRequest:
-    """`--check-modules` / `--pin` and the registry settings that go with them."""
+    """`--check-modules` / `--pin` / `--repackage-to` and the registry settings that go with
+    them."""
 
     options: ModuleOptions
     pin: bool = False
+    repackage_to: str | None = None  # REGISTRY/PREFIX for Istio copies of Maistra-format images
 
 
 @dataclass(frozen=True)

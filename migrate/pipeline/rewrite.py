@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from migrate.inventory.templates import extensions_in, is_template
 from migrate.model import Inventory, ScanReport
+from migrate.modules.copies import Repackaged
 from migrate.pipeline.request import InputRequest
 from migrate.pipeline.stages import MigrationRun, run_migration, scan_report, suppressed
 from migrate.pipeline.status import ExitCode, failing
@@ -40,6 +41,7 @@ class RewriteResult:
     exit_code: ExitCode
     migration: Migration | None = None
     inventory: Inventory | None = None  # what the migration read (for the chain view)
+    repackaged: tuple[Repackaged, ...] = ()  # Istio copies the plugins point at
 
     @property
     def replaced(self) -> tuple[Conversion, ...]:
@@ -55,7 +57,7 @@ class RewriteResult:
 
 
 def rewrite(request: RewriteRequest) -> RewriteResult:
-    run = run_migration(request.inputs)
+    run = run_migration(request.inputs, push=request.writes)
     given, unreadable = _rewrite_input(run, request.inputs.paths)
     plan = plan_rewrite(given)
     diff = "".join(unified_diff(change) for change in plan.changes) if request.diff else ""
@@ -69,7 +71,7 @@ def rewrite(request: RewriteRequest) -> RewriteResult:
     report = scan_report(run, kept, hidden, converted=len(plan.replaced))
     code = _exit_code(request, plan, failures, failing(kept, request.inputs.fail_on))
     return RewriteResult(plan, diff, tuple(failures), report, request.writes, code,
-                         run.migration, run.loaded.inventory)
+                         run.migration, run.loaded.inventory, run.repackaged)
 
 
 def _rewrite_input(run: MigrationRun, named: Sequence[str]

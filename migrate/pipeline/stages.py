@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from migrate.inventory.load import Loaded, load
 from migrate.model import Finding, ScanReport, scanned_of
+from migrate.modules.copies import Repackaged
 from migrate.pipeline.errors import UsageError
 from migrate.pipeline.request import InputRequest, ModuleRequest
 from migrate.semantics.migration import migrate, sort_findings
@@ -23,6 +24,7 @@ class MigrationRun:
     loaded: Loaded
     options: Options  # as fed by the module checks
     migration: Migration  # its findings include the module checks'
+    repackaged: tuple[Repackaged, ...] = ()  # Istio copies of Maistra-format images
 
 
 def load_inputs(request: InputRequest) -> Loaded:
@@ -47,34 +49,46 @@ def _load_cluster(request: ClusterRequest) -> Loaded:
         raise UsageError(error.message) from error
 
 
-def checked_modules(
-    loaded: Loaded, options: Options, modules: ModuleRequest | None
-) -> tuple[Options, list[Finding]]:
-    """Options fed with what the images say, and the images' findings (placed at each user)."""
+@dataclass(frozen=True)
+class CheckedRun:
+    options: Options  # fed with what the images say
+    findings: list[Finding]  # the images' findings, placed at each user
+    repackaged: tuple[Repackaged, ...] = ()
+
+
+def checked_modules(loaded: Loaded, options: Options, modules: ModuleRequest | None,
+                    push: bool = False) -> CheckedRun:
+    """The module checks, and with `--repackage-to` the Istio copies (pushed only with
+    `push`: a scan, a diff or a dry run never writes to a registry)."""
     if modules is None:
-        return options, []
+        return CheckedRun(options, [])
     from migrate.modules.errors import ModuleError
     from migrate.pipeline import modules as feed
 
+    inventory = loaded.inventory
     try:
-        reports = feed.check_images(loaded.inventory, modules.options)
+        checked = feed.CheckedModules(feed.check_images(inventory, modules.options))
+        if modules.repackage_to:
+            checked = feed.repackage_images(inventory, checked.reports, modules.options,
+                                            modules.repackage_to, push)
     except ModuleError as error:  # a broken registry configuration: nothing can be fetched
         raise UsageError(error.message) from error
-    fed = feed.fed_options(options, reports, modules.pin)
-    return fed, feed.located_findings(loaded.inventory, reports)
+    fed = feed.fed_options(options, checked.reports, modules.pin, checked.replacements)
+    return CheckedRun(fed, feed.located_findings(inventory, checked.reports), checked.repackaged)
 
 
-def run_migration(request: InputRequest) -> MigrationRun:
+def run_migration(request: InputRequest, push: bool = False) -> MigrationRun:
+    """`push`: the caller emits what it converts, so Istio copies are pushed (not planned)."""
     loaded = load_inputs(request)
     options = request.options
     if request.cluster is not None:  # every policy and route was listed (a 403 says so itself)
         options = dataclasses.replace(options, policies_complete=True)
-    fed, module_findings = checked_modules(loaded, options, request.modules)
-    migration = migrate(loaded.inventory, fed)
-    if module_findings:
-        findings = sort_findings([*migration.findings, *module_findings])
+    checked = checked_modules(loaded, options, request.modules, push)
+    migration = migrate(loaded.inventory, checked.options)
+    if checked.findings:
+        findings = sort_findings([*migration.findings, *checked.findings])
         migration = dataclasses.replace(migration, findings=findings)
-    return MigrationRun(loaded, fed, migration)
+    return MigrationRun(loaded, checked.options, migration, checked.repackaged)
 
 
 def suppressed(

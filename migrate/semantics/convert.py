@@ -30,6 +30,7 @@ class PluginPlan:
     sha256: str | None
     config: ConfigOutcome
     namespace: str | None = None  # where to write it when not the extension's (--root-namespace)
+    image: str | None = None  # the image spec.url names when not the extension's (a copy)
 
 
 def plugin_url(image: str) -> str:
@@ -62,7 +63,7 @@ def _spec(extension: Extension, plan: PluginPlan) -> dict[str, Any]:
     spec: dict[str, Any] = {}
     if extension.selector:
         spec["selector"] = {"matchLabels": dict(extension.selector)}
-    spec["url"] = plugin_url(extension.image)
+    spec["url"] = plugin_url(plan.image or extension.image)
     if plan.sha256:
         spec["sha256"] = plan.sha256
     if policy := _pull_policy(extension):

@@ -116,6 +116,7 @@ def _plan(
         sha256=options.module_digests.get(ext.image),  # never status: see the contract
         config=candidate.config,
         namespace=namespace,
+        image=options.image_replacements.get(ext.image),
     )
     return plan, notes
 

@@ -25,6 +25,8 @@ class Options:
     module_digests: Mapping[str, str] = field(default_factory=dict)  # by image: --pin only
     # by image: why its module check failed; its extensions are not converted
     module_failures: Mapping[str, str] = field(default_factory=dict)
+    # by image: the Istio-format copy (`host/repo@sha256:…`) spec.url names (--repackage-to)
+    image_replacements: Mapping[str, str] = field(default_factory=dict)
     # The input holds every AuthorizationPolicy and VirtualService (a cluster read): no SME034.
     policies_complete: bool = False
     # OSSM 3.x: the new control plane's root namespace, where mesh-wide plugins go (None: the

@@ -2,7 +2,7 @@
 
 from migrate import rules
 from migrate.modules.api import ModuleReport
-from migrate.pipeline.modules import failure_reason, fed_options
+from migrate.pipeline.modules import destination_of, failure_reason, fed_options, repackageable
 from migrate.rules import RuleId
 from migrate.semantics.outcome import Options
 
@@ -39,3 +39,30 @@ def test_a_maistra_image_names_the_repackage_command_and_any_other_failure() -> 
         report("maistra", RuleId.MAISTRA_FORMAT_IMAGE, RuleId.MODULE_RUNAWAY))
     assert also_broken is not None and f"`{command}`" in also_broken
     assert also_broken.endswith(f"the module check of {IMAGE} failed: MOD020 problem MOD020")
+
+
+COPY = "registry.example:5000/istio/header@" + DIGEST
+
+
+def test_a_copy_keeps_the_basename_and_tag_under_the_prefix() -> None:
+    assert destination_of(IMAGE, "registry.example:5000/istio/") == (
+        "registry.example:5000/istio/header:2.0")
+    by_digest = destination_of(f"quay.io/acme/header@{DIGEST}", "r.example/p")
+    assert by_digest == f"r.example/p/header:sha256-{'e' * 64}"  # a tag, never a moving one
+    assert destination_of("docker.io/library/nginx", "r.example/p") == "r.example/p/nginx:latest"
+
+
+def test_the_copy_replaces_the_image_only_while_its_check_passes() -> None:
+    copy = report("oci-compat")
+    fed = fed_options(Options(), {IMAGE: copy}, pin=True, replacements={IMAGE: COPY})
+    assert (fed.image_replacements, fed.module_digests) == ({IMAGE: COPY}, {IMAGE: "e" * 64})
+    failed = fed_options(Options(), {IMAGE: report("oci-compat", RuleId.MODULE_TRAPPED)},
+                         pin=True, replacements={IMAGE: COPY})
+    assert failed.image_replacements == {} and IMAGE in failed.module_failures
+
+
+def test_only_a_maistra_image_whose_only_error_is_its_format_is_repackaged() -> None:
+    assert repackageable(report("maistra", RuleId.MAISTRA_FORMAT_IMAGE, RuleId.MUTABLE_TAG))
+    assert not repackageable(report("maistra", RuleId.MAISTRA_FORMAT_IMAGE,
+                                     RuleId.MODULE_RUNAWAY))  # a broken module stays broken
+    assert not repackageable(report("oci-compat"))

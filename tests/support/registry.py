@@ -65,6 +65,17 @@ class Registry:
             / "data"
         )
 
+    def tags(self, repository: str) -> list[str]:
+        """The repository's tags, read anonymously ([] when it does not exist)."""
+        response = httpx.get(f"{self.base_url}/v2/{repository}/tags/list", timeout=5)
+        return list(response.json().get("tags") or []) if response.status_code == 200 else []
+
+    def storage_state(self, repository: str) -> dict[str, int]:
+        """Every file kept for `repository`, with its mtime: any push changes it (even of
+        the same manifest: the tag link is written again)."""
+        root = self.storage / "docker/registry/v2/repositories" / repository
+        return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*")}
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -81,8 +92,10 @@ def start_registry(
     htpasswd_users: Mapping[str, str] | None = None,
     tls: bool = False,
     token_users: Mapping[str, str] | None = None,
+    read_only: bool = False,
 ) -> Registry:
-    """Start `docker-registry serve` on a free port; stop it with `Registry.stop()`."""
+    """Start `docker-registry serve` on a free port; stop it with `Registry.stop()`.
+    `read_only`: distribution's maintenance mode, which serves pulls and refuses every push."""
     workdir.mkdir(parents=True, exist_ok=True)
     config: dict[str, object] = {
         "version": 0.1,
@@ -93,6 +106,9 @@ def start_registry(
         },
         "http": {"addr": "127.0.0.1:0", "secret": "test-secret"},
     }
+    if read_only:
+        config["storage"] = {**config["storage"],  # type: ignore[dict-item]
+                             "maintenance": {"readonly": {"enabled": True}}}
     ca_file = token_server = None
     if htpasswd_users:
         config["auth"] = {
