@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from migrate.cli import (  # noqa: F401  (registers the commands)
+    apply,
     chains,
     convert,
     pr,

@@ -22,7 +22,7 @@ GATING = "Findings and exit status"
 OUTPUT = "Output"
 MODULES = "Module checks"
 REGISTRY = "Registry access"
-CLUSTER = "Cluster (read-only: get and list)"
+CLUSTER = "Cluster"
 
 
 class Threshold(StrEnum):
@@ -170,7 +170,8 @@ class Registry:
 class Cluster:
     cluster: Annotated[bool, typer.Option(
         "--cluster", rich_help_panel=CLUSTER,
-        help="Read the objects from a cluster instead of files (never writes to it).",
+        help="Read the objects from a cluster instead of files (scan and convert never "
+        "write to it).",
     )] = False
     kubeconfig: Annotated[Path | None, typer.Option(
         "--kubeconfig", metavar="FILE", rich_help_panel=CLUSTER,
