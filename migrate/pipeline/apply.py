@@ -9,10 +9,11 @@ from pathlib import Path
 from migrate import rules
 from migrate.cluster.apply import Executed, execute
 from migrate.cluster.plan import Flags, Plan, Refusal, plan
+from migrate.cluster.twins import without_twins
 from migrate.model import Finding, ResourceRef, ScanReport
 from migrate.pipeline.errors import UsageError
 from migrate.pipeline.request import InputRequest
-from migrate.pipeline.stages import run_migration, scan_report, suppressed
+from migrate.pipeline.stages import load_inputs, migrate_loaded, scan_report, suppressed
 from migrate.pipeline.status import ExitCode
 from migrate.rules import RuleId
 
@@ -36,8 +37,9 @@ class ApplyResult:
 def apply(request: ApplyRequest) -> ApplyResult:
     if request.inputs.cluster is None:
         raise UsageError("apply needs --cluster")
-    run = run_migration(request.inputs)
-    steps = plan(run.migration, run.loaded.resources, run.options, request.flags)
+    loaded = load_inputs(request.inputs)
+    run = migrate_loaded(request.inputs, without_twins(loaded))
+    steps = plan(run.migration, loaded.resources, run.options, request.flags)
     executed = _execute(request, steps)
     owned = [_ownership_finding(r) for r in steps.refusals if r.gitops]
     kept, hidden = suppressed(request.inputs, run.loaded, [*run.migration.findings, *owned])

@@ -65,7 +65,11 @@ def checked_modules(
 
 
 def run_migration(request: InputRequest) -> MigrationRun:
-    loaded = load_inputs(request)
+    return migrate_loaded(request, load_inputs(request))
+
+
+def migrate_loaded(request: InputRequest, loaded: Loaded) -> MigrationRun:
+    """The stages after loading (apply adjusts what was loaded in between)."""
     options = request.options
     if request.cluster is not None:  # every policy and route was listed (a 403 says so itself)
         options = dataclasses.replace(options, policies_complete=True)

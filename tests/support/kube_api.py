@@ -3,7 +3,11 @@ scan reads, on 127.0.0.1 (http, or https with a CA generated here), in a thread.
 
 What it speaks, as the real server does: `/version`, discovery (`/api`, `/api/v1`, `/apis`,
 `/apis/<group>/<version>`), cluster-wide and namespaced lists with `limit`, `continue` and
-`metadata.remainingItemCount`, get, and `Status` bodies for 401, 403, 404, 405 and 410. Bearer
+`metadata.remainingItemCount`, get, and `Status` bodies for 401, 403, 404, 405 and 410. Writes:
+create (201, 409 AlreadyExists), server-side apply (201 when it creates, 200 when it updates,
+409 Conflict when another field manager set a spec it would change, unless `force`), JSON merge
+patch, delete (with uid/resourceVersion preconditions), `dryRun=All` (validated, not stored) and
+`fail_write` (the Nth write answers 500). Bearer
 tokens are checked; RBAC is a set of denials (a resource cluster-wide, or in one namespace).
 Every request is logged, so tests can assert what a client asked for (and that it wrote nothing).
 """
@@ -136,6 +140,7 @@ class KubeApi:
     resource_version: int = 1000
     fail_write: int | None = None  # the Nth write (1-based) answers 500 and changes nothing
     writes_seen: int = 0
+    codes: list[int] = field(default_factory=list)  # the status of each answer, as logged
 
     def add(self, *bodies: Mapping[str, Any]) -> None:
         for body in bodies:
@@ -159,6 +164,11 @@ class KubeApi:
     # --- the protocol ----------------------------------------------------------------------
 
     def answer(self, request: Request) -> tuple[int, Mapping[str, Any]]:
+        code, body = self._answer(request)
+        self.codes.append(code)
+        return code, body
+
+    def _answer(self, request: Request) -> tuple[int, Mapping[str, Any]]:
         self.requests.append(request)
         try:
             self._authenticate(request)
@@ -453,6 +463,9 @@ class KubeApi:
 
     def writes(self) -> list[Request]:
         return [r for r in self.requests if r.method != "GET"]
+
+    def answered(self) -> list[tuple[Request, int]]:
+        return list(zip(self.requests, self.codes, strict=True))
 
     def lists(self, plural: str) -> list[Request]:
         return [r for r in self.requests if r.path.rstrip("/").endswith("/" + plural)]
