@@ -8,6 +8,7 @@ from migrate.cli import (  # noqa: F401  (registers the commands)
     convert,
     pr,
     rewrite,
+    rollback,
     rules_cmd,
     scan,
     verify,

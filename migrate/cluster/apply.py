@@ -31,7 +31,7 @@ def execute(plan: Plan, writer: KubeWriter, backup_root: Path, dry_run: bool) ->
         return Executed((), None, f"reading the objects to back up failed: {_text(error)}")
     folder = None
     if not dry_run:
-        folder = backup.write(backup_root, list(current.values()), plan.created,
+        folder = backup.write(backup_root, list(current.values()), plan.made,
                               writer.context).folder
     done: list[str] = []
     for step in plan.steps:

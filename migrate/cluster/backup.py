@@ -21,7 +21,7 @@ RECORD = "run.yaml"
 class Backup:
     folder: Path
     objects: tuple[Json, ...]  # as read before the run
-    created: tuple[ObjectRef, ...]  # the WasmPlugins the run set out to create
+    created: tuple[ObjectRef, ...]  # the WasmPlugins the run made (or an earlier one did)
     context: str
 
 

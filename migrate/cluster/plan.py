@@ -54,6 +54,7 @@ class Plan:
     steps: tuple[Step, ...]
     refusals: tuple[Refusal, ...]
     notes: tuple[str, ...]
+    adopted: tuple[ObjectRef, ...] = ()  # plugins an earlier run made, for extensions deleted now
 
     @property
     def touched(self) -> tuple[ObjectRef, ...]:
@@ -64,6 +65,11 @@ class Plan:
     def created(self) -> tuple[ObjectRef, ...]:
         return tuple(s.ref for s in self.steps if s.verb is Verb.APPLY)
 
+    @property
+    def made(self) -> tuple[ObjectRef, ...]:
+        """The plugins a rollback of this run removes (if they are still ours)."""
+        return (*self.created, *self.adopted)
+
 
 @dataclass
 class _Draft:
@@ -73,11 +79,12 @@ class _Draft:
     disables: list[Step]
     refusals: list[Refusal]
     notes: list[str]
+    adopted: list[ObjectRef]
 
 
 def plan(migration: Migration, resources: Sequence[Resource], options: Options,
          flags: Flags) -> Plan:
-    draft = _Draft([], [], [], [], [], [])
+    draft = _Draft([], [], [], [], [], [], [])
     live = {ref_of(r.body): r.body for r in resources if r.kind == "WasmPlugin"}
     for conversion in migration.conversions:
         _extension(draft, conversion, live, migration.meshes, options, flags)
@@ -89,7 +96,7 @@ def plan(migration: Migration, resources: Sequence[Resource], options: Options,
     if flags.update_control_plane:
         _control_planes(draft, migration.meshes, resources, flags)
     steps = (*draft.applies, *draft.reorders, *draft.deletes, *draft.disables)
-    return Plan(steps, tuple(draft.refusals), tuple(draft.notes))
+    return Plan(steps, tuple(draft.refusals), tuple(draft.notes), tuple(draft.adopted))
 
 
 def _guarded(draft: _Draft, into: list[Step], step: Step, body: Json, flags: Flags) -> bool:
@@ -126,9 +133,10 @@ def _extension(draft: _Draft, conversion: Conversion, live: Mapping[ObjectRef, J
     if existing is None or not _same(existing, conversion.plugin):
         draft.applies.append(Step(Verb.APPLY, plugin_ref, conversion.plugin,
                                   f"replaces {sme_ref}"))
-    if not flags.keep_extensions:
-        _guarded(draft, draft.deletes, Step(Verb.DELETE, sme_ref, {},
-                                            f"replaced by {plugin_ref}"), sme, flags)
+    if not flags.keep_extensions and _guarded(
+            draft, draft.deletes, Step(Verb.DELETE, sme_ref, {}, f"replaced by {plugin_ref}"),
+            sme, flags) and existing is not None:
+        draft.adopted.append(plugin_ref)
 
 
 def _unconverted(draft: _Draft, conversion: Conversion, meshes: Sequence[Mesh],
