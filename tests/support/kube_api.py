@@ -420,7 +420,8 @@ class KubeApi:
             raise Reply(400, status_body(400, "BadRequest", "PatchOptions.meta.k8s.io "
                                          '"" is invalid: fieldManager: Required value: is '
                                          "required for apply patch"))
-        if current is None:
+        if current is None:  # kube-apiserver authorizes an apply that creates as create too
+            self._authorize("create", api_type, namespace)
             return 201, self._new(api_type, namespace, patch, manager, "Apply", request.dry_run)
         others = [str(e.get("manager")) for e in current["metadata"].get("managedFields") or []
                   if e.get("manager") != manager]
