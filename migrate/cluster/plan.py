@@ -16,7 +16,7 @@ from migrate.inventory.annotations import SOURCE_ANNOTATION
 from migrate.model import Resource
 from migrate.semantics.checks import inactivity_reasons
 from migrate.semantics.meshes import Mesh
-from migrate.semantics.outcome import Conversion, Migration, Options
+from migrate.semantics.outcome import Conversion, Migration, Options, Reordered
 
 
 class Verb(StrEnum):
@@ -47,6 +47,7 @@ class Flags:
     update_control_plane: bool = False
     delete_inactive: bool = False
     force: bool = False
+    saw_everything: bool = True  # every namespace was read: "no extension remains" can be known
 
 
 @dataclass(frozen=True)
@@ -89,14 +90,23 @@ def plan(migration: Migration, resources: Sequence[Resource], options: Options,
     for conversion in migration.conversions:
         _extension(draft, conversion, live, migration.meshes, options, flags)
     for reordered in migration.priority_updates:
-        body = reordered.updated_body()
-        _guarded(draft, draft.reorders, Step(Verb.REORDER, ref_of(body, reordered.plugin.namespace),
-                                             {"spec": {"priority": body["spec"]["priority"]}}),
-                 live.get(ref_of(body, reordered.plugin.namespace), {}), flags)
-    if flags.update_control_plane:
+        _reorder(draft, reordered, live, flags)
+    if flags.update_control_plane and not flags.saw_everything:
+        draft.notes.append("--update-control-plane: not done, the read did not see every "
+                           "namespace (-n, or lists denied), so an extension may remain unseen")
+    elif flags.update_control_plane:
         _control_planes(draft, migration.meshes, resources, flags)
     steps = (*draft.applies, *draft.reorders, *draft.deletes, *draft.disables)
     return Plan(steps, tuple(draft.refusals), tuple(draft.notes), tuple(draft.adopted))
+
+
+def _reorder(draft: _Draft, reordered: Reordered, live: Mapping[ObjectRef, Json],
+             flags: Flags) -> None:
+    """An earlier WasmPlugin whose priority must change to keep its place among the new ones."""
+    body = reordered.updated_body()
+    ref = ref_of(body, reordered.plugin.namespace)
+    patch = {"spec": {"priority": body["spec"]["priority"]}}
+    _guarded(draft, draft.reorders, Step(Verb.REORDER, ref, patch), live.get(ref, {}), flags)
 
 
 def _guarded(draft: _Draft, into: list[Step], step: Step, body: Json, flags: Flags) -> bool:

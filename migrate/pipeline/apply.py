@@ -3,6 +3,7 @@ extensions they replace. Modules are checked unless the request says not to."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from migrate import rules
 from migrate.cluster.apply import Executed, execute
 from migrate.cluster.plan import Flags, Plan, Refusal, plan
 from migrate.cluster.twins import without_twins
+from migrate.inventory.load import Loaded
 from migrate.model import Finding, ResourceRef, ScanReport
 from migrate.pipeline.errors import UsageError
 from migrate.pipeline.request import InputRequest
@@ -39,12 +41,19 @@ def apply(request: ApplyRequest) -> ApplyResult:
         raise UsageError("apply needs --cluster")
     loaded = load_inputs(request.inputs)
     run = migrate_loaded(request.inputs, without_twins(loaded))
-    steps = plan(run.migration, loaded.resources, run.options, request.flags)
+    flags = dataclasses.replace(request.flags, saw_everything=_saw_everything(request, loaded))
+    steps = plan(run.migration, loaded.resources, run.options, flags)
     executed = _execute(request, steps)
     owned = [_ownership_finding(r) for r in steps.refusals if r.gitops]
     kept, hidden = suppressed(request.inputs, run.loaded, [*run.migration.findings, *owned])
     report = scan_report(run, kept, hidden, converted=len(steps.created))
     return ApplyResult(steps, executed, report, _exit_code(steps, executed))
+
+
+def _saw_everything(request: ApplyRequest, loaded: Loaded) -> bool:
+    partial = (RuleId.CLUSTER_ACCESS_DENIED, RuleId.CLUSTER_LIST_FAILED)
+    return (request.inputs.cluster is not None and request.inputs.cluster.all_namespaces
+            and not any(f.rule in partial for f in loaded.inventory.findings))
 
 
 def _execute(request: ApplyRequest, steps: Plan) -> Executed:

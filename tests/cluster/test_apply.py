@@ -206,3 +206,14 @@ def test_the_modules_are_checked_before_anything_is_created(cluster: Cluster,
 def test_skipping_the_module_check_is_said(cluster: Cluster, tmp_path: Path) -> None:
     outcome = run_apply(cluster, tmp_path / "backups")
     assert "--skip-module-check: the modules were not checked" in outcome.stderr
+
+
+def test_the_control_plane_stays_when_a_namespace_was_not_read(cluster: Cluster, clean: KubeApi,
+                                                               tmp_path: Path) -> None:
+    """-n reads one namespace: an extension elsewhere may remain, so wasmExtensions stays."""
+    outcome = run_apply(cluster, tmp_path / "backups", "-n", "istio-system",
+                        "--update-control-plane")
+    assert outcome.exit_code == 0, outcome.stderr
+    assert "bookinfo/headers" in extensions(clean)
+    assert "wasmExtensions" in control_plane(clean)["spec"]["techPreview"]
+    assert "did not see every namespace" in outcome.stderr
