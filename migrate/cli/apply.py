@@ -4,14 +4,22 @@ extensions they replace. What it did goes to stdout, findings and warnings to st
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from migrate.cli.app import app
 from migrate.cli.command import shared_options
-from migrate.cli.options import Cluster, Display, Gating, ModuleChecks, Registry, Targets
+from migrate.cli.options import (
+    BackupDir,
+    Cluster,
+    Display,
+    Gating,
+    ModuleChecks,
+    Registry,
+    Targets,
+    dry_run_option,
+)
 from migrate.cli.output import log_findings
 from migrate.cli.requests import input_request, module_options
 from migrate.cluster.plan import Flags, Verb
@@ -19,12 +27,8 @@ from migrate.pipeline.apply import ApplyRequest, ApplyResult, apply
 from migrate.pipeline.request import ModuleRequest
 
 APPLY = "Apply"
-BackupDir = Annotated[Path, typer.Option(
-    "--backup-dir", metavar="DIR", rich_help_panel=APPLY,
-    help="Where each run writes its backup (a new timestamped folder; rollback reads it).")]
-DryRun = Annotated[bool, typer.Option(
-    "--dry-run", rich_help_panel=APPLY,
-    help="Print what would be done; the server validates each write (dryRun=All), nothing "
+DryRun = Annotated[bool, dry_run_option(
+    "Print what would be done; the server validates each write (dryRun=All), nothing "
     "changes.")]
 KeepExtensions = Annotated[bool, typer.Option(
     "--keep-extensions", rich_help_panel=APPLY,

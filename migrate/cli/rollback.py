@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
 
 from migrate.cli.app import app
 from migrate.cli.command import shared_options
+from migrate.cli.options import BackupDir, Kubeconfig, KubeContext
 from migrate.pipeline.rollback import RollbackRequest, rollback
 from migrate.sources.cluster.request import ClusterRequest
-
-BackupDir = Annotated[Path, typer.Option(
-    "--backup-dir", metavar="DIR",
-    help="The backup directory apply wrote (its newest run is restored), or one run folder.")]
-Kubeconfig = Annotated[Path | None, typer.Option(
-    "--kubeconfig", metavar="FILE", help="kubeconfig to use (default: $KUBECONFIG, "
-    "~/.kube/config, else the pod's service account).")]
-Context = Annotated[str | None, typer.Option(
-    "--context", metavar="NAME", help="kubeconfig context to use (default: its current one).")]
 
 
 @app.command("rollback")
 @shared_options
 def rollback_command(backup_dir: BackupDir, kubeconfig: Kubeconfig = None,
-                     context: Context = None) -> None:
+                     context: KubeContext = None) -> None:
     """Restore the ServiceMeshExtensions an apply deleted and remove the WasmPlugins it made."""
     request = ClusterRequest(kubeconfig=str(kubeconfig) if kubeconfig else None, context=context)
     result = rollback(RollbackRequest(backup_dir, request))
