@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from migrate.cli import (  # noqa: F401  (registers the commands)
+    apply,
     chains,
     convert,
     pr,
     rewrite,
+    rollback,
     rules_cmd,
     scan,
     verify,

@@ -22,7 +22,7 @@ GATING = "Findings and exit status"
 OUTPUT = "Output"
 MODULES = "Module checks"
 REGISTRY = "Registry access"
-CLUSTER = "Cluster (read-only: get and list)"
+CLUSTER = "Cluster"
 
 
 class Threshold(StrEnum):
@@ -172,21 +172,36 @@ class Registry:
     )] = False
 
 
+Kubeconfig = Annotated[Path | None, typer.Option(
+    "--kubeconfig", metavar="FILE", rich_help_panel=CLUSTER,
+    help="kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, else the pod's "
+    "service account).",
+)]
+KubeContext = Annotated[str | None, typer.Option(
+    "--context", metavar="NAME", rich_help_panel=CLUSTER,
+    help="kubeconfig context to use (default: its current context).",
+)]
+BackupDir = Annotated[Path, typer.Option(
+    "--backup-dir", metavar="DIR",
+    help="apply: where each run writes its backup (a new timestamped folder); rollback: the "
+    "directory apply wrote (its newest run is restored), or one run folder.",
+)]
+
+
+def dry_run_option(help_text: str) -> Any:
+    """`--dry-run`, as kubectl spells it; each command says what it means for it."""
+    return typer.Option("--dry-run", help=help_text)
+
+
 @dataclass(frozen=True)
 class Cluster:
     cluster: Annotated[bool, typer.Option(
         "--cluster", rich_help_panel=CLUSTER,
-        help="Read the objects from a cluster instead of files (never writes to it).",
+        help="Read the objects from a cluster instead of files (scan and convert never "
+        "write to it).",
     )] = False
-    kubeconfig: Annotated[Path | None, typer.Option(
-        "--kubeconfig", metavar="FILE", rich_help_panel=CLUSTER,
-        help="kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, else the pod's "
-        "service account).",
-    )] = None
-    context: Annotated[str | None, typer.Option(
-        "--context", metavar="NAME", rich_help_panel=CLUSTER,
-        help="kubeconfig context to use (default: its current context).",
-    )] = None
+    kubeconfig: Kubeconfig = None
+    context: KubeContext = None
     namespace: Annotated[list[str] | None, typer.Option(
         "--namespace", "-n", metavar="NS", rich_help_panel=CLUSTER,
         help="Read only this namespace (repeatable).",

@@ -13,7 +13,14 @@ import typer
 
 from migrate.cli.app import app
 from migrate.cli.command import fail, shared_options
-from migrate.cli.options import Gating, ModuleChecks, Registry, Repository, Targets
+from migrate.cli.options import (
+    Gating,
+    ModuleChecks,
+    Registry,
+    Repository,
+    Targets,
+    dry_run_option,
+)
 from migrate.cli.requests import input_request
 from migrate.gitops.remote import TOKEN_VARIABLE, Platform
 from migrate.pipeline.pr import DEFAULT_AUTHOR, Action, PrRequest, PrResult, open_pull_request
@@ -42,8 +49,8 @@ def pr_command(
         "remote URL).")] = None,
     author: Annotated[str | None, typer.Option(
         metavar="NAME <EMAIL>", help="The commit's author and committer.")] = None,
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Print the diff and the pull request body; push nothing.")] = False,
+    dry_run: Annotated[bool, dry_run_option(
+        "Print the diff and the pull request body; push nothing.")] = False,
 ) -> None:
     """Rewrite a clean clone of the base branch and open (or update) the pull request."""
     inputs = input_request(tuple(paths or ["."]), targets, gating, checks, registry)

@@ -79,7 +79,11 @@ def checked_modules(loaded: Loaded, options: Options, modules: ModuleRequest | N
 
 def run_migration(request: InputRequest, push: bool = False) -> MigrationRun:
     """`push`: the caller emits what it converts, so Istio copies are pushed (not planned)."""
-    loaded = load_inputs(request)
+    return migrate_loaded(request, load_inputs(request), push)
+
+
+def migrate_loaded(request: InputRequest, loaded: Loaded, push: bool = False) -> MigrationRun:
+    """The stages after loading (apply adjusts what was loaded in between)."""
     options = request.options
     if request.cluster is not None:  # every policy and route was listed (a 403 says so itself)
         options = dataclasses.replace(options, policies_complete=True)

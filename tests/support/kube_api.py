@@ -3,7 +3,11 @@ scan reads, on 127.0.0.1 (http, or https with a CA generated here), in a thread.
 
 What it speaks, as the real server does: `/version`, discovery (`/api`, `/api/v1`, `/apis`,
 `/apis/<group>/<version>`), cluster-wide and namespaced lists with `limit`, `continue` and
-`metadata.remainingItemCount`, get, and `Status` bodies for 401, 403, 404, 405 and 410. Bearer
+`metadata.remainingItemCount`, get, and `Status` bodies for 401, 403, 404, 405 and 410. Writes:
+create (201, 409 AlreadyExists), server-side apply (201 when it creates, 200 when it updates,
+409 Conflict when another field manager set a spec it would change, unless `force`), JSON merge
+patch, delete (with uid/resourceVersion preconditions), `dryRun=All` (validated, not stored) and
+`fail_write` (the Nth write answers 500). Bearer
 tokens are checked; RBAC is a set of denials (a resource cluster-wide, or in one namespace).
 Every request is logged, so tests can assert what a client asked for (and that it wrote nothing).
 """
@@ -87,6 +91,9 @@ MAISTRA_TYPES = (SME, SME_V1ALPHA1, SMCP, SMMR, SMM)
 ISTIO_TYPES = (WASMPLUGINS, AUTHZ, VIRTUALSERVICES, GATEWAYS, ENVOYFILTERS)
 ALL_TYPES = CORE_TYPES + MAISTRA_TYPES + ISTIO_TYPES
 BUILT_IN_GROUPS = ("", "apps")
+WRITE_METHODS = ("POST", "PATCH", "DELETE")
+APPLY_PATCH = "application/apply-patch+yaml"
+MERGE_PATCH = "application/merge-patch+json"
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,12 @@ class Request:
     path: str
     query: Mapping[str, str]
     authorization: str | None
+    content_type: str | None = None
+    body: Any = None  # the parsed request body (JSON, or YAML for a server-side apply)
+
+    @property
+    def dry_run(self) -> bool:
+        return self.query.get("dryRun") == "All"
 
 
 def status_body(code: int, reason: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -125,6 +138,9 @@ class KubeApi:
     grants: set[tuple[str, str, str]] | None = None  # (group, plural, verb); None: all
     requests: list[Request] = field(default_factory=list)
     resource_version: int = 1000
+    fail_write: int | None = None  # the Nth write (1-based) answers 500 and changes nothing
+    writes_seen: int = 0
+    codes: list[int] = field(default_factory=list)  # the status of each answer, as logged
 
     def add(self, *bodies: Mapping[str, Any]) -> None:
         for body in bodies:
@@ -148,9 +164,16 @@ class KubeApi:
     # --- the protocol ----------------------------------------------------------------------
 
     def answer(self, request: Request) -> tuple[int, Mapping[str, Any]]:
+        code, body = self._answer(request)
+        self.codes.append(code)
+        return code, body
+
+    def _answer(self, request: Request) -> tuple[int, Mapping[str, Any]]:
         self.requests.append(request)
         try:
             self._authenticate(request)
+            if request.method in WRITE_METHODS:
+                return self._write(request)
             if request.method != "GET":
                 raise Reply(405, status_body(405, "MethodNotAllowed",
                                              "the server does not allow this method on the "
@@ -293,13 +316,173 @@ class KubeApi:
         raise Reply(404, status_body(404, "NotFound", message,
                                      details={"name": name, "kind": api_type.plural}))
 
+    # --- writes: create, server-side apply, merge patch, delete -------------------------------
+
+    def _write(self, request: Request) -> tuple[int, Mapping[str, Any]]:
+        api_type, namespace, name = self._target(request)
+        verb = {"POST": "create", "PATCH": "patch", "DELETE": "delete"}[request.method]
+        self._authorize(verb, api_type, namespace)
+        self.writes_seen += 1
+        if self.writes_seen == self.fail_write:
+            raise Reply(500, status_body(500, "InternalError", "Internal error occurred: "
+                                         "etcdserver: request timed out"))
+        if request.method == "POST":
+            return self._create(api_type, namespace, request)
+        if name is None:
+            raise Reply(405, status_body(405, "MethodNotAllowed", "the server does not allow "
+                                         "this method on the requested resource"))
+        if request.method == "DELETE":
+            return self._delete(api_type, namespace, name, request)
+        return self._patch(api_type, namespace, name, request)
+
+    def _target(self, request: Request) -> tuple[ApiType, str | None, str | None]:
+        parts = [p for p in request.path.split("/") if p]
+        group, version, rest = (("", "v1", parts[2:]) if parts[:2] == ["api", "v1"]
+                                else (parts[1], parts[2], parts[3:]) if len(parts) >= 3
+                                else ("", "", []))
+        namespace = None
+        if rest[:1] == ["namespaces"] and len(rest) >= 3:
+            namespace, rest = rest[1], rest[2:]
+        api_type = next((t for t in self._served(group, version) if rest[:1] == [t.plural]),
+                        None)
+        if api_type is None or len(rest) > 2:
+            raise self._not_found(request.path)
+        return api_type, namespace, rest[1] if len(rest) == 2 else None
+
+    def _find(self, api_type: ApiType, namespace: str | None, name: str) -> dict[str, Any] | None:
+        return next((o for o in self.objects.get(api_type, [])
+                     if o["metadata"]["name"] == name
+                     and o["metadata"].get("namespace") == namespace), None)
+
+    def _missing(self, api_type: ApiType, name: str) -> Reply:
+        return Reply(404, status_body(404, "NotFound", f'{api_type.qualified} "{name}" not found',
+                                      details={"name": name, "group": api_type.group,
+                                               "kind": api_type.plural}))
+
+    def _stamp(self, body: dict[str, Any], manager: str, operation: str) -> None:
+        self.resource_version += 1
+        metadata = body["metadata"]
+        metadata["resourceVersion"] = str(self.resource_version)
+        entries = [e for e in metadata.get("managedFields") or [] if e.get("manager") != manager]
+        entries.append({"manager": manager, "operation": operation,
+                        "apiVersion": body.get("apiVersion"), "fieldsType": "FieldsV1",
+                        "fieldsV1": {"f:spec": {}}, "time": "2026-12-01T23:00:00Z"})
+        metadata["managedFields"] = entries
+
+    def _new(self, api_type: ApiType, namespace: str | None, body: Mapping[str, Any],
+             manager: str, operation: str, dry_run: bool) -> dict[str, Any]:
+        created = self._typed(api_type, json.loads(json.dumps(body)))
+        metadata = created.setdefault("metadata", {})
+        if namespace:
+            metadata["namespace"] = namespace
+        metadata.update(uid=f"uid-new-{self.resource_version}", generation=1,
+                        creationTimestamp="2026-12-01T23:00:00Z")
+        created.pop("status", None)
+        self._stamp(created, manager, operation)
+        if not dry_run:
+            self.objects.setdefault(api_type, []).append(created)
+        return created
+
+    def _create(self, api_type: ApiType, namespace: str | None,
+                request: Request) -> tuple[int, Mapping[str, Any]]:
+        body = request.body if isinstance(request.body, Mapping) else {}
+        name = str(body.get("metadata", {}).get("name") or "")
+        if self._find(api_type, namespace, name) is not None:
+            raise Reply(409, status_body(409, "AlreadyExists", f'{api_type.qualified} "{name}" '
+                                         "already exists", details={"name": name,
+                                                                    "kind": api_type.plural}))
+        manager = request.query.get("fieldManager") or "python-requests"
+        return 201, self._new(api_type, namespace, body, manager, "Update", request.dry_run)
+
+    def _patch(self, api_type: ApiType, namespace: str | None, name: str,
+               request: Request) -> tuple[int, Mapping[str, Any]]:
+        patch = request.body if isinstance(request.body, Mapping) else {}
+        current = self._find(api_type, namespace, name)
+        if request.content_type == APPLY_PATCH:
+            return self._apply(api_type, namespace, name, current, patch, request)
+        if request.content_type != MERGE_PATCH:
+            raise Reply(415, status_body(415, "UnsupportedMediaType", "the body of the request "
+                                         f"was in an unknown format: {request.content_type}"))
+        if current is None:
+            raise self._missing(api_type, name)
+        updated = merged(current, patch)
+        self._stamp(updated, request.query.get("fieldManager") or "python-requests", "Update")
+        if not request.dry_run:
+            current.clear()
+            current.update(updated)
+        return 200, self._typed(api_type, updated)
+
+    def _apply(self, api_type: ApiType, namespace: str | None, name: str,
+               current: dict[str, Any] | None, patch: Mapping[str, Any],
+               request: Request) -> tuple[int, Mapping[str, Any]]:
+        manager = request.query.get("fieldManager")
+        if not manager:
+            raise Reply(400, status_body(400, "BadRequest", "PatchOptions.meta.k8s.io "
+                                         '"" is invalid: fieldManager: Required value: is '
+                                         "required for apply patch"))
+        if current is None:  # kube-apiserver authorizes an apply that creates as create too
+            self._authorize("create", api_type, namespace)
+            return 201, self._new(api_type, namespace, patch, manager, "Apply", request.dry_run)
+        others = [str(e.get("manager")) for e in current["metadata"].get("managedFields") or []
+                  if e.get("manager") != manager]
+        changed = merged(current, patch).get("spec") != current.get("spec")
+        if others and changed and request.query.get("force") != "true":
+            raise Reply(409, status_body(409, "Conflict", f'Apply failed with 1 conflict: '
+                                         f'conflict with "{others[0]}": .spec',
+                                         details={"causes": [{"reason": "FieldManagerConflict",
+                                                              "message": f'conflict with '
+                                                              f'"{others[0]}"',
+                                                              "field": ".spec"}]}))
+        updated = merged(current, patch)
+        self._stamp(updated, manager, "Apply")
+        if not request.dry_run:
+            current.clear()
+            current.update(updated)
+        return 200, self._typed(api_type, updated)
+
+    def _delete(self, api_type: ApiType, namespace: str | None, name: str,
+                request: Request) -> tuple[int, Mapping[str, Any]]:
+        current = self._find(api_type, namespace, name)
+        if current is None:
+            raise self._missing(api_type, name)
+        wanted = (request.body or {}).get("preconditions") or {}
+        for key in ("uid", "resourceVersion"):
+            if wanted.get(key) and wanted[key] != current["metadata"].get(key):
+                raise Reply(409, status_body(409, "Conflict", f"Precondition failed: {key} in "
+                                             f"precondition: {wanted[key]}, {key} in object "
+                                             f"meta: {current['metadata'].get(key)}"))
+        if not request.dry_run:
+            self.objects[api_type].remove(current)
+        return 200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+                     "details": {"name": name, "group": api_type.group,
+                                 "kind": api_type.plural, "uid": current["metadata"]["uid"]}}
+
+    def stored(self, api_type: ApiType) -> list[dict[str, Any]]:
+        return self._items(api_type, None)
+
     # --- what tests ask of the log ---------------------------------------------------------
 
     def writes(self) -> list[Request]:
         return [r for r in self.requests if r.method != "GET"]
 
+    def answered(self) -> list[tuple[Request, int]]:
+        return list(zip(self.requests, self.codes, strict=True))
+
     def lists(self, plural: str) -> list[Request]:
         return [r for r in self.requests if r.path.rstrip("/").endswith("/" + plural)]
+
+
+def merged(target: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    """RFC 7386 JSON merge patch (null removes a key)."""
+    result: dict[str, Any] = json.loads(json.dumps(target))
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        elif isinstance(value, Mapping) and isinstance(result.get(key), Mapping):
+            result[key] = merged(result[key], value)
+        else:
+            result[key] = json.loads(json.dumps(value))
+    return result
 
 
 def _token(start: int, resource_version: int) -> str:
@@ -315,10 +498,11 @@ def _handler(api: KubeApi) -> type[BaseHTTPRequestHandler]:
             url = urlparse(self.path)
             query = {k: v[-1] for k, v in parse_qs(url.query).items()}
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            raw = self.rfile.read(length) if length else b""
+            content_type = (self.headers.get("Content-Type") or "").split(";")[0] or None
             code, body = api.answer(Request(self.command, url.path, query,
-                                            self.headers.get("Authorization")))
+                                            self.headers.get("Authorization"), content_type,
+                                            yaml.safe_load(raw) if raw else None))
             data = json.dumps(body).encode()
             self.send_response(code)
             self.send_header("Content-Type", "application/json")

@@ -28,7 +28,7 @@ def cluster_of(state: dict[str, Any]) -> KubeApi:
 
 
 def test_the_cluster_rules_have_cluster_fixtures() -> None:
-    assert CLUSTER_RULES == ["SME070", "SME071", "SME072", "SME073"]
+    assert CLUSTER_RULES == ["SME070", "SME071", "SME072", "SME073", "SME090"]
 
 
 @pytest.mark.parametrize("rule", CLUSTER_RULES)
@@ -37,6 +37,9 @@ def test_cluster_fixture_triggers_its_rule(rule: str, tmp_path: Path,
     monkeypatch.setattr("migrate.sources.cluster.listing.RETRY_DELAY", 0.0)
     state = yaml.safe_load((FIXTURES / rule / "cluster.yaml").read_text())
     api = cluster_of(state)
+    if state.get("command") == "apply":
+        _applied_fixture_refuses(rule, api, tmp_path)
+        return
     with serve(api) as running:
         config = running.kubeconfig(tmp_path / "kubeconfig")
         outcome = sme_migrate("scan", "--cluster", "--kubeconfig", str(config), "-o", "json",
@@ -46,4 +49,15 @@ def test_cluster_fixture_triggers_its_rule(rule: str, tmp_path: Path,
     assert found, f"{rule} not reported for its cluster fixture"
     assert all(f["severity"] == rules.get(rule).severity.label for f in found)
     assert all(f["location"] is None for f in found)
+    assert api.writes() == []
+
+
+def _applied_fixture_refuses(rule: str, api: KubeApi, tmp_path: Path) -> None:
+    """A rule only `apply` raises: its fixture's objects are refused, nothing is written."""
+    with serve(api) as running:
+        config = running.kubeconfig(tmp_path / "kubeconfig")
+        outcome = sme_migrate("apply", "--cluster", "--kubeconfig", str(config),
+                              "--backup-dir", str(tmp_path / "backups"), "--skip-module-check")
+    assert outcome.exit_code == 1, outcome.stderr
+    assert f"  {rules.get(rule).severity.label}  " in outcome.stderr.split(rule)[0][-40:]
     assert api.writes() == []
