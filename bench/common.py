@@ -26,10 +26,23 @@ def median_times(runs: int, actions: dict[str, Callable[[], object]]) -> dict[st
     return {label: statistics.median(times) for label, times in samples.items()}
 
 
-def run_quietly(command: Sequence[str], ok: Sequence[int] = (0, 1)) -> None:
-    result = subprocess.run(list(command), capture_output=True)
+def run_quietly(command: Sequence[str], ok: Sequence[int] = (0, 1), cwd: Path | None = None
+                ) -> None:
+    result = subprocess.run(list(command), capture_output=True, cwd=cwd)
     if result.returncode not in ok:
         raise RuntimeError(f"{command[0]} failed ({result.returncode}): {result.stderr[-2000:]!r}")
+
+
+def versions(before: Path | None) -> dict[str, Path]:
+    """The source trees to time: this one, and with `--before DIR` an older checkout (for
+    example `git archive main | tar -x -C DIR`) run side by side with it."""
+    return {"": REPO} if before is None else {"": REPO, " (before)": before.resolve()}
+
+
+def sme_migrate(source: Path, *args: str) -> Callable[[], None]:
+    """Runs the CLI of one source tree (`python -m migrate` from it: its own package first)."""
+    command = [str(PYTHON), "-m", "migrate", *args]
+    return lambda: run_quietly(command, cwd=source)
 
 
 def load_average() -> str:

@@ -1,6 +1,7 @@
 """Convert benchmark: `sme-migrate convert` of a generated mesh against a C-speed baseline.
 
 Usage: .venv/bin/python bench/convert_bench.py [--sizes 2000,10000,20000] [--runs 3] [--quick]
+                                              [--before DIR]
 
 The mesh has 1,000 workloads (Deployments, each with its Service) and 1,000 distinct
 selectors over ten namespaces.
@@ -18,7 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import CLI, PYTHON, load_average, median_times, ratio_line, run_quietly
+from common import (
+    PYTHON,
+    load_average,
+    median_times,
+    ratio_line,
+    run_quietly,
+    sme_migrate,
+    versions,
+)
 
 NAMESPACES = 10
 PHASES = ("PreAuthN", "PostAuthN", "PreAuthZ", "PostAuthZ", "PreStats", "PostStats")
@@ -98,15 +107,15 @@ def write_mesh(path: Path, smes: int, workloads: int = 1000, selectors: int = 10
     return path
 
 
-def measure(sizes: list[int], runs: int, workdir: Path, scale: int) -> dict[int, dict[str, float]]:
+def measure(sizes: list[int], runs: int, workdir: Path, scale: int, trees: dict[str, Path]
+            ) -> dict[int, dict[str, float]]:
     results = {}
     for size in sizes:
-        mesh = write_mesh(workdir / f"mesh-{size}.yaml", size, 1000 // scale, 1000 // scale)
-        results[size] = median_times(runs, {
-            "baseline": lambda m=mesh: run_quietly([str(PYTHON), "-c", BASELINE, str(m)]),
-            "convert": lambda m=mesh: run_quietly(
-                [str(CLI), "convert", str(m), "--fail-on", "never"], ok=(0,)),
-        })
+        mesh = str(write_mesh(workdir / f"mesh-{size}.yaml", size, 1000 // scale, 1000 // scale))
+        actions = {"baseline": lambda m=mesh: run_quietly([str(PYTHON), "-c", BASELINE, m])}
+        for suffix, tree in trees.items():
+            actions["convert" + suffix] = sme_migrate(tree, "convert", mesh, "--fail-on", "never")
+        results[size] = median_times(runs, actions)
     return results
 
 
@@ -115,12 +124,15 @@ def report(results: dict[int, dict[str, float]], runs: int) -> None:
     for size, timings in results.items():
         base = timings["baseline"]
         print(ratio_line(f"baseline, {size} SMEs (CSafeLoader + CSafeDumper)", base, base))
-        print(ratio_line(f"sme-migrate convert, {size} SMEs", timings["convert"], base, "<= 3"))
+        for label, seconds in timings.items():
+            if label != "baseline":
+                print(ratio_line(f"sme-migrate {label}, {size} SMEs", seconds, base, "<= 3"))
     small, large = min(results), max(results)
-    if large > small:
-        growth = results[large]["convert"] / results[small]["convert"]
-        print(f"convert {large} vs {small} SMEs ({large / small:.0f}x the input): "
-              f"{growth:.2f}x the time (target <= {1.1 * large / small:.0f})")
+    for label in results[small]:
+        if large > small and label != "baseline":
+            growth = results[large][label] / results[small][label]
+            print(f"{label}: {large} vs {small} SMEs ({large / small:.0f}x the input) takes "
+                  f"{growth:.2f}x the time (target <= {1.1 * large / small:.0f})")
 
 
 def main() -> None:
@@ -128,11 +140,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="2000,10000,20000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one run (a smoke test)")
+    parser.add_argument("--before", type=Path, help="an older source tree to time alongside")
     args = parser.parse_args()
     sizes = [40, 200] if args.quick else [int(s) for s in args.sizes.split(",")]
     runs, scale = (1, 50) if args.quick else (args.runs, 1)
     with tempfile.TemporaryDirectory(prefix="sme-convert-bench-") as workdir:
-        report(measure(sizes, runs, Path(workdir), scale), runs)
+        report(measure(sizes, runs, Path(workdir), scale, versions(args.before)), runs)
 
 
 if __name__ == "__main__":
