@@ -64,12 +64,14 @@ def read_paths(
     return _scan_of(walked, sniffed, stdin_name if STDIN_ARGUMENT in paths else None)
 
 
-def read_workloads(paths: Sequence[str], needles: Collection[bytes]) -> tuple[Resource, ...]:
-    """Parse only the workload files whose bytes contain at least one needle; parse errors here
+def read_workloads(paths: Sequence[str], needles: Collection[bytes], whole: Collection[bytes] = ()
+                   ) -> tuple[Resource, ...]:
+    """Parse only the workload files whose bytes contain at least one needle (a `whole` one as a
+    whole value: `app3` is not in `app30`); parse errors here
     are silently ignored (logged at debug). Returns the pod-bearing objects (WORKLOAD_KINDS)."""
-    if not needles:
+    if not needles and not whole:
         return ()
-    reader, compiled = Reader(), compile_needles(needles)
+    reader, compiled = Reader(), compile_needles(needles, whole)
     found: list[Resource] = []
     for path in paths:
         try:

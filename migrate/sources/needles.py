@@ -13,6 +13,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 MAX_TRIE_NEEDLE = 200  # the trie regex nests one group per byte; longer needles use find()
+# A whole value (a label value, a namespace) is not part of a longer one: no label character on
+# either side, so needle `app3` is not found in `app30` or `my-app3`.
+_LABEL_BYTE = rb"[A-Za-z0-9_.-]"
+_END = -1  # a trie key: a needle ends here (whole values go on: `app3` and `app30` both count)
 
 _Trie = dict[int, "_Trie"]
 _Searchable = bytes | bytearray | mmap.mmap
@@ -29,31 +33,42 @@ class Needles:
         return any(view.find(needle, 0, size) >= 0 for needle in self.long)
 
 
-def compile_needles(needles: Collection[bytes]) -> Needles:
+def compile_needles(needles: Collection[bytes], whole: Collection[bytes] = ()) -> Needles:
+    """`needles` are found anywhere; `whole` only as whole values (see _LABEL_BYTE)."""
     if b"" in needles:
         return Needles(re.compile(b""), ())  # the empty needle is in everything
     short = [needle for needle in needles if len(needle) <= MAX_TRIE_NEEDLE]
     long = tuple(needle for needle in needles if len(needle) > MAX_TRIE_NEEDLE)
-    pattern = re.compile(_pattern_of(_trie_of(short))) if short else None
+    whole = [value for value in whole if value]
+    branches = [_pattern_of(_trie_of(short))] if short else []
+    if whole:
+        branches.append(b"(?<!" + _LABEL_BYTE + b")" + _pattern_of(_trie_of(whole, True))
+                        + b"(?!" + _LABEL_BYTE + b")")
+    pattern = re.compile(b"|".join(branches)) if branches else None
     return Needles(pattern, long)
 
 
-def _trie_of(needles: Collection[bytes]) -> _Trie:
-    """A trie where an empty node marks the end of a needle (longer ones add nothing to "any")."""
+def _trie_of(needles: Collection[bytes], whole: bool = False) -> _Trie:
+    """A trie where an empty node marks the end of a needle (longer ones add nothing to "any");
+    with `whole`, an _END key marks it and longer needles stay."""
     root: _Trie = {}
     for needle in sorted(needles, key=len):
         node = root
         for byte in needle:
-            if byte in node and not node[byte]:
+            if byte in node and not node[byte] and not whole:
                 break  # a shorter needle already ends here
             node = node.setdefault(byte, {})
         else:
-            node.clear()
+            if whole:
+                node[_END] = {}
+            else:
+                node.clear()
     return root
 
 
 def _pattern_of(node: _Trie) -> bytes:
-    branches = [re.escape(bytes([byte])) + _pattern_of(child) for byte, child in node.items()]
+    branches = [b"" if byte == _END else re.escape(bytes([byte])) + _pattern_of(child)
+                for byte, child in node.items()]
     if len(branches) <= 1:
         return b"".join(branches)
     return b"(?:" + b"|".join(branches) + b")"
