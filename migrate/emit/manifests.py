@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from migrate.emit import libyaml
 from migrate.emit.atomic import write_atomically
 
 
@@ -21,8 +22,12 @@ class _IndentedDumper(yaml.SafeDumper):
 
 
 def to_yaml(plugin: Mapping[str, Any]) -> str:
+    plain = _plain(plugin)
+    fast = libyaml.dump(plain)
+    if fast is not None:
+        return fast
     return yaml.dump(
-        _plain(plugin), Dumper=_IndentedDumper, sort_keys=False, default_flow_style=False,
+        plain, Dumper=_IndentedDumper, sort_keys=False, default_flow_style=False,
         allow_unicode=True, width=100,
     )
 

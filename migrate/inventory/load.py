@@ -32,8 +32,9 @@ class Loaded:
 
 
 def workload_needles(inventory: Inventory) -> set[bytes]:
-    """Byte strings a workload file must contain to possibly matter for a selector."""
-    needles = set(GATEWAY_NEEDLES)
+    """Byte strings a workload file must contain (as whole label values or namespaces) to
+    possibly matter for a selector; GATEWAY_NEEDLES are looked for anywhere."""
+    needles: set[bytes] = set()
     for extension in inventory.extensions:
         if extension.selector:
             needles.update(value.encode() for _, value in extension.selector if value)
@@ -103,7 +104,7 @@ def load(
     resources = [r for r in scan.resources if not patches.is_patch(r)]
     inventory = build_inventory(resources, scan.findings + patches.findings)
     if inventory.extensions and scan.workload_files:
-        extra = read_workloads(scan.workload_files, workload_needles(inventory),
+        extra = read_workloads(scan.workload_files, GATEWAY_NEEDLES, workload_needles(inventory),
                                namespace_wide(inventory))
         found = tuple(w for r in extra for w in workloads_of(r))
         inventory = replace(inventory, workloads=inventory.workloads + found)

@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
 
 from migrate.model import ScanReport, Severity
-from migrate.report import github, json_format, junit, markdown, sarif, text, yaml_format
 from migrate.report.common import RenderOptions
 
 Renderer = Callable[[ScanReport, RenderOptions], str]
 
-_RENDERERS: Mapping[str, Renderer] = {
-    "text": text.render,
-    "json": json_format.render,
-    "yaml": yaml_format.render,
-    "sarif": sarif.render,
-    "github": github.render,
-    "junit": junit.render,
-    "markdown": markdown.render,
+# Each format's module is imported when a report in it is rendered: a JSON scan never pays for
+# the SARIF, JUnit or Markdown code.
+_MODULES: Mapping[str, str] = {
+    "text": "text",
+    "json": "json_format",
+    "yaml": "yaml_format",
+    "sarif": "sarif",
+    "github": "github",
+    "junit": "junit",
+    "markdown": "markdown",
 }
-FORMATS: tuple[str, ...] = tuple(_RENDERERS)
+FORMATS: tuple[str, ...] = tuple(_MODULES)
+
+
+def _renderer(fmt: str) -> Renderer | None:
+    module = _MODULES.get(fmt)
+    if module is None:
+        return None
+    renderer: Renderer = importlib.import_module(f"migrate.report.{module}").render
+    return renderer
 
 
 class ReportFormat(StrEnum):
@@ -49,7 +59,7 @@ def render(
     """The report in one format. `root`: show absolute paths under it relative to it.
     `source_root`: the repository root SARIF and GitHub annotations name files from (default
     `root`); `migrate.sources.repository.repository_root(paths)` finds it."""
-    renderer = _RENDERERS.get(fmt)
+    renderer = _renderer(fmt)
     if renderer is None:
         raise ValueError(f"unknown report format {fmt!r}: choose one of {', '.join(FORMATS)}")
     return renderer(report, RenderOptions(fail_on, color, root, source_root, min_severity))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from migrate import rules
-from migrate.model import Extension, Finding, Inventory, Scoped, Workload, WorkloadKind
+from migrate.model import Extension, Finding, Inventory, Workload, WorkloadKind
 from migrate.rules.ids import RuleId
 from migrate.semantics import meshchecks, trafficchecks
 from migrate.semantics.effective import (
@@ -184,21 +184,15 @@ def direction_finding(
     return _finding(extension, RuleId.TRAFFIC_DIRECTION_UNDECIDABLE, why, "spec.workloadSelector")
 
 
-def _has_service(workload: Workload, services: Sequence[Scoped]) -> bool:
-    labels = frozenset(workload.labels)
-    return any(s.namespace == workload.namespace and s.selector and labels.issuperset(s.selector)
-               for s in services)
-
-
 def scope_findings(extension: Extension, matched: Sequence[Workload],
-                   services: Sequence[Scoped]) -> list[Finding]:
+                   has_service: Callable[[Workload], bool]) -> list[Finding]:
     """`match: SERVER` runs on every inbound HTTP chain; Maistra only on the Services' ones."""
     found = [_finding(extension, RuleId.INBOUND_SCOPE_WIDENED,
                                  "SERVER mode runs the plugin on every inbound HTTP "
                       "chain; Maistra ran it only on the chains of the pod's Services (not for "
                       "a pod without a Service, not on passthrough ports, in OSSM 2.1/2.2 "
                       "possibly only on the first service port)")]
-    bare = [w for w in matched if w.kind is WorkloadKind.SIDECAR and not _has_service(w, services)]
+    bare = [w for w in matched if w.kind is WorkloadKind.SIDECAR and not has_service(w)]
     if bare:
         found.append(_finding(extension, RuleId.WORKLOAD_WITHOUT_SERVICE,
                                          f"no Service in the input selects "

@@ -96,7 +96,7 @@ def _scope(candidate: Candidate, match_server: bool, workloads: WorkloadIndex,
         return []
     ext = candidate.extension
     _, matched = workloads.infer(ext.namespace, ext.selector)
-    return checks.scope_findings(ext, matched, inventory.services)
+    return checks.scope_findings(ext, matched, workloads.has_service)
 
 
 def _plan(
@@ -154,7 +154,7 @@ def _convert_mesh(
     ranked = [_ranked(c) for c in candidates]
     ranked += [_ranked_earlier(index, plugin, mesh) for index, plugin in earlier]
     assignment = assign_priorities(ranked)
-    workloads = WorkloadIndex.build(mesh, inventory.workloads)
+    workloads = WorkloadIndex.build(mesh, inventory.workloads, inventory.services)
     conversions = {}
     for candidate in candidates:
         ext = candidate.extension

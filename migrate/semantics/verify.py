@@ -30,6 +30,7 @@ from migrate.semantics.chain import (
     maistra_chain,
     with_policies,
 )
+from migrate.semantics.selectors import SelectorIndex
 from migrate.semantics.versions import MeshVersion
 
 PROBE_NAMESPACE = "sme-migrate-probe"
@@ -89,14 +90,24 @@ def chains(
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """The chain per workload under Maistra, and under Istio (both creation orders)."""
     by_creation = sorted(plugins, key=lambda p: p.id)
+    by_namespace: dict[str, list[SimWorkload]] = {}
+    for workload in workloads:
+        by_namespace.setdefault(workload.namespace, []).append(workload)
     maistra, istio = {}, {}
-    for namespace in {w.namespace for w in workloads}:
+    for namespace, members in by_namespace.items():
         # Only what the root and this namespace hold can apply: filter once per namespace.
-        scoped_extensions = _visible(extensions, namespace, root)
-        scoped_plugins = _visible(by_creation, namespace, root)
-        for workload in (w for w in workloads if w.namespace == namespace):
-            maistra[workload.display], istio[workload.display] = chain_pair(
-                workload, scoped_extensions, scoped_plugins, root, version)
+        scoped_extensions = SelectorIndex(_visible(extensions, namespace, root))
+        scoped_plugins = SelectorIndex(_visible(by_creation, namespace, root))
+        simulated: dict[tuple[object, ...], tuple[list[str], list[str]]] = {}
+        for workload in members:
+            matched = (scoped_extensions.matching(workload.labels),
+                       scoped_plugins.matching(workload.labels))
+            # Workloads alike in what shapes a chain and in what they match share one.
+            key = (workload.kind, workload.anchored, workload.ext_authz, workload.cors_fault,
+                   *map(id, matched[0]), None, *map(id, matched[1]))
+            if key not in simulated:
+                simulated[key] = chain_pair(workload, *matched, root, version)
+            maistra[workload.display], istio[workload.display] = simulated[key]
     return maistra, istio
 
 

@@ -84,9 +84,10 @@ def _decode_utf16(data: bytes, codec: str) -> str:
 
 
 def _yaml_resources(text: str, path: str, shape: Shape | None = None) -> Iterator[Resource]:
+    aliases = "*" in text  # only aliases can make a tree larger than its text
     try:
         for document, (node, loader) in enumerate(_documents(text)):
-            if "*" in text:  # only aliases can make a tree larger than its text
+            if aliases:
                 check_expansion(node)
             yield from _resources_of(node, loader, Location(path, None, document), shape)
     except yaml.MarkedYAMLError as error:

@@ -64,15 +64,16 @@ def read_paths(
     return _scan_of(walked, sniffed, stdin_name if STDIN_ARGUMENT in paths else None)
 
 
-def read_workloads(paths: Sequence[str], needles: Collection[bytes],
+def read_workloads(paths: Sequence[str], needles: Collection[bytes], whole: Collection[bytes] = (),
                    namespaces: Collection[str] = ()) -> tuple[Resource, ...]:
-    """Parse only the workload files whose bytes contain at least one needle, or that kustomize
-    puts in one of `namespaces` (their bytes need not name it); parse errors here are silently
-    ignored (logged at debug). Returns the pod-bearing objects (WORKLOAD_KINDS)."""
-    if not needles and not namespaces:
+    """Parse only the workload files whose bytes contain at least one needle (a `whole` one as a
+    whole value: `app3` is not in `app30`), or that kustomize puts in one of `namespaces` (their
+    bytes need not name it); parse errors here are silently ignored (logged at debug). Returns
+    the pod-bearing objects (WORKLOAD_KINDS)."""
+    if not needles and not whole and not namespaces:
         return ()
-    reader, compiled, anything = Reader(), compile_needles(needles), compile_needles({b"kind"})
-    hints = NamespaceHints()
+    reader, compiled = Reader(), compile_needles(needles, whole)
+    anything, hints = compile_needles({b"kind"}), NamespaceHints()
     found: list[Resource] = []
     for path in paths:
         wanted = anything if namespaces and hints.namespace_for(path) in namespaces else compiled

@@ -13,6 +13,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 MAX_TRIE_NEEDLE = 200  # the trie regex nests one group per byte; longer needles use find()
+# A whole value (a label value, a namespace) is not part of a longer one: no label character on
+# either side, so needle `app3` is not found in `app30` or `my-app3`.
+_LABEL_BYTE = rb"[A-Za-z0-9_.-]"
+_LABEL_CHAR = re.compile(_LABEL_BYTE)
+_END = -1  # a trie key: a needle ends here (whole values go on: `app3` and `app30` both count)
 
 _Trie = dict[int, "_Trie"]
 _Searchable = bytes | bytearray | mmap.mmap
@@ -22,38 +27,56 @@ _Searchable = bytes | bytearray | mmap.mmap
 class Needles:
     pattern: re.Pattern[bytes] | None
     long: tuple[bytes, ...]
+    whole: re.Pattern[bytes] | None = None  # ends at a value's end; its start is checked apart
 
     def found_in(self, view: _Searchable, size: int) -> bool:
         if self.pattern is not None and self.pattern.search(view, 0, size):
             return True
+        if self.whole is not None and any(_starts_value(view, match.start())
+                                          for match in self.whole.finditer(view, 0, size)):
+            return True
         return any(view.find(needle, 0, size) >= 0 for needle in self.long)
 
 
-def compile_needles(needles: Collection[bytes]) -> Needles:
+def _starts_value(view: _Searchable, start: int) -> bool:
+    # A lookbehind in the pattern would stop the regex engine from scanning for the needles'
+    # first bytes (four times slower over a tree's workload files); matches are few.
+    return start == 0 or not _LABEL_CHAR.fullmatch(view[start - 1:start])
+
+
+def compile_needles(needles: Collection[bytes], whole: Collection[bytes] = ()) -> Needles:
+    """`needles` are found anywhere; `whole` only as whole values (see _LABEL_BYTE)."""
     if b"" in needles:
         return Needles(re.compile(b""), ())  # the empty needle is in everything
     short = [needle for needle in needles if len(needle) <= MAX_TRIE_NEEDLE]
     long = tuple(needle for needle in needles if len(needle) > MAX_TRIE_NEEDLE)
+    values = [value for value in whole if value]
     pattern = re.compile(_pattern_of(_trie_of(short))) if short else None
-    return Needles(pattern, long)
+    ending = _pattern_of(_trie_of(values, True)) + b"(?!" + _LABEL_BYTE + b")"
+    return Needles(pattern, long, re.compile(ending) if values else None)
 
 
-def _trie_of(needles: Collection[bytes]) -> _Trie:
-    """A trie where an empty node marks the end of a needle (longer ones add nothing to "any")."""
+def _trie_of(needles: Collection[bytes], whole: bool = False) -> _Trie:
+    """A trie where an empty node marks the end of a needle (longer ones add nothing to "any");
+    with `whole`, an _END key marks it and longer needles stay."""
     root: _Trie = {}
     for needle in sorted(needles, key=len):
         node = root
         for byte in needle:
-            if byte in node and not node[byte]:
+            if byte in node and not node[byte] and not whole:
                 break  # a shorter needle already ends here
             node = node.setdefault(byte, {})
         else:
-            node.clear()
+            if whole:
+                node[_END] = {}
+            else:
+                node.clear()
     return root
 
 
 def _pattern_of(node: _Trie) -> bytes:
-    branches = [re.escape(bytes([byte])) + _pattern_of(child) for byte, child in node.items()]
+    branches = [b"" if byte == _END else re.escape(bytes([byte])) + _pattern_of(child)
+                for byte, child in node.items()]
     if len(branches) <= 1:
         return b"".join(branches)
     return b"(?:" + b"|".join(branches) + b")"

@@ -46,3 +46,16 @@ def test_searches_only_the_given_size_of_a_reused_buffer(tmp_path: Path) -> None
     file.write_bytes(bytes(buffer))
     with file.open("rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as view:
         assert needles.found_in(view, len(view))
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    (b"app: reviews\n", True),
+    (b'labels: {"app": "reviews-v2"}', True),
+    (b"app: reviews2\n", False),
+    (b"app: my-reviews\n", False),
+    (b"app: reviews.v1\n", False),
+    (b"image: istio/proxyv2:1.20\n", True),  # substring needles still match anywhere
+])
+def test_whole_needles_match_whole_label_values_only(text: bytes, found: bool) -> None:
+    needles = compile_needles([b"proxyv2"], [b"reviews", b"reviews-v2"])
+    assert needles.found_in(text, len(text)) is found
