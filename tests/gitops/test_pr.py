@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.cli import Outcome, sme_migrate
 from tests.support.forge import ForgeState, running_forge
+from tests.support.gitrepo import git, seed_repository, user_clone
 
 GITOPS = Path(__file__).resolve().parents[2] / "testdata" / "gitops"
 TOKEN = "ghp_s3cr3tT0kenValue0123456789"
@@ -28,32 +29,19 @@ spec:
 """
 
 
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(repo), "-c", "user.name=Dev", "-c",
-                           "user.email=dev@example.com", *args],
-                          check=True, capture_output=True, text=True)
-    return done.stdout.strip()
-
-
 @pytest.fixture
 def forge(tmp_path: Path) -> Iterator[ForgeState]:
     with running_forge(tmp_path / "forge", TOKEN) as state:
         seed = tmp_path / "seed"
         shutil.copytree(GITOPS, seed)
-        git(seed, "init", "-q", "-b", "main")
-        git(seed, "add", "-A")
-        git(seed, "commit", "-qm", "mesh config")
-        git(seed, "push", "-q", str(state.bare), "main")
+        seed_repository(seed, state.bare)
         yield state
 
 
 @pytest.fixture
 def local(tmp_path: Path, forge: ForgeState) -> Path:
     """The user's clone: only its remote URL matters to the bot."""
-    repo = tmp_path / "local"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "remote", "add", "origin", forge.clone_url)
+    repo = user_clone(tmp_path / "local", forge.clone_url)
     (repo / "work-in-progress.txt").write_text("uncommitted\n")
     return repo
 

@@ -5,7 +5,6 @@ run pushes neither an image nor a commit. Real git server, real docker-registry.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from tests.modules.builders import maistra_layer, wat_module
 from tests.modules.conftest import needs_registry
 from tests.support.cli import Outcome, sme_migrate
 from tests.support.forge import ForgeState, running_forge
+from tests.support.gitrepo import git, seed_repository, user_clone
 from tests.support.registry import Registry, push, start_registry
 
 pytestmark = needs_registry
@@ -32,13 +32,6 @@ spec:
   config:
     header: x-test
 """
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(repo), "-c", "user.name=Dev", "-c",
-                           "user.email=dev@example.com", *args],
-                          check=True, capture_output=True, text=True)
-    return done.stdout.strip()
 
 
 @pytest.fixture
@@ -61,19 +54,13 @@ def forge(tmp_path: Path, source: str, monkeypatch: pytest.MonkeyPatch) -> Itera
         seed = tmp_path / "seed"
         seed.mkdir()
         (seed / "header.yaml").write_text(SME.format(image=source))
-        git(seed, "init", "-q", "-b", "main")
-        git(seed, "add", "-A")
-        git(seed, "commit", "-qm", "mesh config")
-        git(seed, "push", "-q", str(state.bare), "main")
+        seed_repository(seed, state.bare)
         yield state
 
 
 @pytest.fixture
 def local(tmp_path: Path, forge: ForgeState) -> Path:
-    repo = tmp_path / "local"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "remote", "add", "origin", forge.clone_url)
+    repo = user_clone(tmp_path / "local", forge.clone_url)
     return repo
 
 
