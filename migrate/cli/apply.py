@@ -4,7 +4,7 @@ extensions they replace. What it did goes to stdout, findings and warnings to st
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,9 +22,10 @@ from migrate.cli.options import (
 )
 from migrate.cli.output import log_findings
 from migrate.cli.requests import input_request, module_options
-from migrate.cluster.plan import Flags, Verb
-from migrate.pipeline.apply import ApplyRequest, ApplyResult, apply
 from migrate.pipeline.request import ModuleRequest
+
+if TYPE_CHECKING:
+    from migrate.pipeline.apply import ApplyResult
 
 APPLY = "Apply"
 DryRun = Annotated[bool, dry_run_option(
@@ -66,6 +67,9 @@ def apply_command(targets: Targets, checks: ModuleChecks, registry: Registry, cl
                   delete_inactive: DeleteInactive = False, force: Force = False,
                   skip_module_check: SkipModuleCheck = False) -> None:
     """Migrate a live cluster: create the WasmPlugins, then delete the extensions they replace."""
+    from migrate.cluster.plan import Flags
+    from migrate.pipeline.apply import ApplyRequest, apply
+
     inputs = input_request(None, targets, Gating(), checks, registry, cluster=cluster)
     modules = None if skip_module_check else ModuleRequest(module_options(registry), checks.pin)
     inputs = dataclasses.replace(inputs, modules=modules, fail_on=None)
@@ -79,6 +83,8 @@ def apply_command(targets: Targets, checks: ModuleChecks, registry: Registry, cl
 
 
 def _print(result: ApplyResult, dry_run: bool, keep_extensions: bool) -> None:
+    from migrate.cluster.plan import Verb
+
     for refusal in result.plan.refusals:
         typer.echo(f"refused: {refusal.ref}: {refusal.reason}", err=True)
     for note in result.plan.notes:

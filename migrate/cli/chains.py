@@ -22,7 +22,6 @@ from migrate.cli.options import (
 )
 from migrate.cli.output import color_wanted, deliver
 from migrate.cli.requests import input_request
-from migrate.pipeline.chains import ChainsRequest, chains
 from migrate.pipeline.status import ExitCode
 from migrate.report.chains import ChainsFormat, render_chains
 
@@ -38,6 +37,8 @@ def chains_command(
     )] = None,
 ) -> None:
     """Show the filter chain every workload sees under Maistra and under Istio, side by side."""
+    from migrate.pipeline.chains import ChainsRequest, chains
+
     inputs = input_request(paths, targets, Gating(), checks, registry, stdin)
     result = chains(ChainsRequest(inputs, workload))
     to_file = output_file is not None and str(output_file) != "-"

@@ -26,7 +26,6 @@ from migrate.cli.output import deliver, log_findings
 from migrate.cli.progress import file_progress
 from migrate.cli.requests import input_request
 from migrate.emit.manifests import ManifestFormat, render_manifests
-from migrate.pipeline.convert import ConvertRequest, convert
 
 ManifestOutput = Annotated[ManifestFormat, output_format(
     "Manifest format: a YAML stream, or a JSON List (as kubectl prints).")]
@@ -43,6 +42,8 @@ def convert_command(display: Display, gating: Gating, targets: Targets, stdin: S
                     paths: ScanPaths = None, output: ManifestOutput = ManifestFormat.YAML,
                     output_file: OutputFile = None, output_dir: OutputDir = None) -> None:
     """Print the WasmPlugins that replace the ServiceMeshExtensions found."""
+    from migrate.pipeline.convert import ConvertRequest, convert
+
     if output_dir is not None and output_file is not None:
         raise fail("--output-dir and --output-file exclude each other")
     with file_progress() as progress:

@@ -6,15 +6,15 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from migrate.emit.atomic import write_atomically
 from migrate.model import ScanReport, Severity
 from migrate.pipeline.status import ExitCode, gate
 from migrate.report import render
-from migrate.report.chains.markdown import STEP_SUMMARY_LIMIT
-from migrate.report.chains.markdown import render as chains_markdown
-from migrate.semantics.chainview import ChainView
+
+if TYPE_CHECKING:
+    from migrate.semantics.chainview import ChainView
 
 STEP_SUMMARY_VARIABLE = "GITHUB_STEP_SUMMARY"
 CHAINS_HEADING = "\n### Filter chains\n\n"
@@ -32,6 +32,9 @@ def color_wanted(stream: TextIO, environ: Mapping[str, str]) -> bool:
 
 def step_summary(report: ScanReport, chains: ChainView | None = None) -> str:
     """The findings in Markdown, then the filter chains in what GitHub's limit leaves."""
+    from migrate.report.chains.markdown import STEP_SUMMARY_LIMIT
+    from migrate.report.chains.markdown import render as chains_markdown
+
     text = render(report, "markdown", root=Path.cwd()) + "\n"
     if chains is None or not chains.meshes:
         return text

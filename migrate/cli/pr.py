@@ -6,9 +6,8 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import git
 import typer
 
 from migrate.cli.app import app
@@ -23,7 +22,11 @@ from migrate.cli.options import (
 )
 from migrate.cli.requests import input_request
 from migrate.gitops.remote import TOKEN_VARIABLE, Platform
-from migrate.pipeline.pr import DEFAULT_AUTHOR, Action, PrRequest, PrResult, open_pull_request
+
+if TYPE_CHECKING:
+    import git
+
+    from migrate.pipeline.pr import PrResult
 
 _AUTHOR = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<email>[^<>@\s]+@[^<>\s]+)>\s*$")
 
@@ -53,6 +56,8 @@ def pr_command(
         "Print the diff and the pull request body; push nothing.")] = False,
 ) -> None:
     """Rewrite a clean clone of the base branch and open (or update) the pull request."""
+    from migrate.pipeline.pr import PrRequest, open_pull_request
+
     inputs = input_request(tuple(paths or ["."]), targets, gating, checks, registry)
     tokens = {p: os.environ.get(TOKEN_VARIABLE[p], "") for p in Platform}
     request = PrRequest(repository, inputs, tokens, remote, base, branch, platform, api_url,
@@ -63,6 +68,10 @@ def pr_command(
 
 
 def _actor(text: str | None) -> git.Actor:
+    import git
+
+    from migrate.pipeline.pr import DEFAULT_AUTHOR
+
     if text is None:
         return DEFAULT_AUTHOR
     match = _AUTHOR.match(text)
@@ -72,6 +81,8 @@ def _actor(text: str | None) -> git.Actor:
 
 
 def _report(result: PrResult) -> None:
+    from migrate.pipeline.pr import Action
+
     if result.action is Action.DRY_RUN:
         sys.stdout.write(result.diff + "\n" + result.body + "\n")
     elif result.url:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,8 +15,9 @@ from migrate.cli.options import Display, Gating, ModuleChecks, Registry, Targets
 from migrate.cli.output import log_findings
 from migrate.cli.progress import file_progress
 from migrate.cli.requests import input_request
-from migrate.pipeline.rewrite import RewriteRequest, RewriteResult, rewrite
-from migrate.rewrite.apply import display_path
+
+if TYPE_CHECKING:
+    from migrate.pipeline.rewrite import RewriteResult
 
 PAUSE_VARIABLE = "SME_MIGRATE_TEST_PAUSE_AFTER_WRITE"  # for the interruption test only
 
@@ -33,6 +34,8 @@ def rewrite_command(paths: FilePaths, display: Display, gating: Gating, targets:
                     checks: ModuleChecks, registry: Registry, check: Check = False,
                     diff: Diff = False) -> None:
     """Replace each convertible ServiceMeshExtension with its WasmPlugin, in place."""
+    from migrate.pipeline.rewrite import RewriteRequest, rewrite
+
     if "-" in paths:
         raise fail("rewrite edits files in place, so it cannot read standard input")
     with file_progress() as progress:
@@ -46,6 +49,8 @@ def rewrite_command(paths: FilePaths, display: Display, gating: Gating, targets:
 
 
 def _log_files(result: RewriteResult) -> None:
+    from migrate.rewrite.apply import display_path
+
     verb = "rewrote" if result.written else "would rewrite"
     for path in result.changed_paths:
         typer.echo(f"{verb} {display_path(path)}", err=True)

@@ -7,7 +7,6 @@ import typer
 from migrate.cli.app import app
 from migrate.cli.command import shared_options
 from migrate.cli.options import BackupDir, Kubeconfig, KubeContext
-from migrate.pipeline.rollback import RollbackRequest, rollback
 from migrate.sources.cluster.request import ClusterRequest
 
 
@@ -16,6 +15,8 @@ from migrate.sources.cluster.request import ClusterRequest
 def rollback_command(backup_dir: BackupDir, kubeconfig: Kubeconfig = None,
                      context: KubeContext = None) -> None:
     """Restore the ServiceMeshExtensions an apply deleted and remove the WasmPlugins it made."""
+    from migrate.pipeline.rollback import RollbackRequest, rollback
+
     request = ClusterRequest(kubeconfig=str(kubeconfig) if kubeconfig else None, context=context)
     result = rollback(RollbackRequest(backup_dir, request))
     outcome = result.outcome

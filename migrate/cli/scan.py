@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -22,11 +23,12 @@ from migrate.cli.options import (
 from migrate.cli.output import emit_report
 from migrate.cli.progress import file_progress
 from migrate.cli.requests import input_request, severity
-from migrate.pipeline.chains import view_of
-from migrate.pipeline.scan import ScanResult, scan
 from migrate.pipeline.status import ExitCode
-from migrate.semantics.chainview import ChainView
 from migrate.sources.repository import repository_root
+
+if TYPE_CHECKING:
+    from migrate.pipeline.scan import ScanResult
+    from migrate.semantics.chainview import ChainView
 
 
 @app.command("scan")
@@ -35,6 +37,8 @@ def scan_command(output: ReportOutput, display: Display, gating: Gating, targets
                  stdin: Stdin, checks: ModuleChecks, registry: Registry, cluster: Cluster,
                  paths: ScanPaths = None) -> None:
     """Find ServiceMeshExtensions and obsolete settings; report what the migration changes."""
+    from migrate.pipeline.scan import scan
+
     with file_progress() as progress:
         request = input_request(paths, targets, gating, checks, registry, stdin, progress,
                                 cluster)
@@ -48,4 +52,12 @@ def scan_command(output: ReportOutput, display: Display, gating: Gating, targets
 def _chains(result: ScanResult) -> Callable[[], ChainView] | None:
     """The chain view for the job summary: computed only when `-o github` writes one."""
     run = result.run
-    return None if run is None else lambda: view_of(run)
+    if run is None:
+        return None
+
+    def view() -> ChainView:
+        from migrate.pipeline.chains import view_of
+
+        return view_of(run)
+
+    return view

@@ -14,7 +14,6 @@ from migrate.cli.output import emit_report
 from migrate.cli.requests import conversion_options
 from migrate.model import Severity
 from migrate.pipeline.status import ExitCode
-from migrate.pipeline.verify import VerifyRequest, verify
 
 
 @app.command("verify")
@@ -31,6 +30,8 @@ def verify_command(
     repository: Repository = Path("."),
 ) -> None:
     """Prove that every workload sees the same plugins in the same order at both refs."""
+    from migrate.pipeline.verify import VerifyRequest, verify
+
     request = VerifyRequest(repository, before, after, tuple(paths or ["."]),
                             conversion_options(targets))
     result = verify(request)

@@ -51,7 +51,7 @@ def _parse_rule(entry: dict[str, str]) -> Rule:
 def catalogue() -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     for path in _catalogue_files():
-        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for entry in yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or []:
             rule = _parse_rule(entry)
             if rule.id in rules:
                 raise ValueError(f"rule {rule.id} defined twice ({path})")

@@ -8,6 +8,7 @@ import logging
 import os
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import BinaryIO
 
 from migrate import rules
@@ -15,9 +16,10 @@ from migrate.inventory.workloads import POD_BEARING_KINDS
 from migrate.model import Finding, Location, Resource
 from migrate.rules.ids import RuleId
 from migrate.sources.documents import decode, parse_pods, parse_text
+from migrate.sources.halves import in_two_halves
 from migrate.sources.helm import as_template_problem, never_a_manifest
 from migrate.sources.kustomize import KUSTOMIZATION_NAMES, NamespaceHints
-from migrate.sources.needles import compile_needles
+from migrate.sources.needles import Needles, compile_needles
 from migrate.sources.pool import Progress, sniff_all
 from migrate.sources.sniff import INTEREST_KINDS, STDIN, Reader, Sniffed, Verdict, sniff_stdin
 from migrate.sources.stdin import StdinUnavailable, read_stdin
@@ -72,18 +74,24 @@ def read_workloads(paths: Sequence[str], needles: Collection[bytes], whole: Coll
     the pod-bearing objects (WORKLOAD_KINDS)."""
     if not needles and not whole and not namespaces:
         return ()
-    reader, compiled = Reader(), compile_needles(needles, whole)
-    anything, hints = compile_needles({b"kind"}), NamespaceHints()
+    wanted = partial(_workloads_in, needles=compile_needles(needles, whole),
+                     namespaces=frozenset(namespaces))
+    return _with_namespace_hints(in_two_halves(wanted, paths))
+
+
+def _workloads_in(paths: Sequence[str], needles: Needles, namespaces: frozenset[str]
+                  ) -> list[Resource]:
+    reader, anything, hints = Reader(), compile_needles({b"kind"}), NamespaceHints()
     found: list[Resource] = []
     for path in paths:
-        wanted = anything if namespaces and hints.namespace_for(path) in namespaces else compiled
+        wanted = anything if namespaces and hints.namespace_for(path) in namespaces else needles
         try:
             data = reader.read_if_contains(path, wanted)
             if data is not None:
                 found.extend(_workloads_of_file(path, data))
         except (OSError, Unparsable) as error:
             _log.debug("skipping workload file %s: %s", path, error)
-    return _with_namespace_hints(found)
+    return found
 
 
 def _walk_all(roots: Sequence[str]) -> Walked:

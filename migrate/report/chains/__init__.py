@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from migrate.semantics.chainview import ChainView
+if TYPE_CHECKING:
+    from migrate.semantics.chainview import ChainView
 
 
 class ChainsFormat(StrEnum):
