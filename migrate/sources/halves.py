@@ -5,7 +5,7 @@ core halves it. A fork costs about 3 ms, a process pool about 50 ms (its imports
 manager thread), which is why this forks by hand. The child only computes and pickles its
 result back; it never writes files or output. Nothing forks when the process runs other threads
 (a progress bar, a test runner's workers): a lock held by one of them at the fork would stay
-locked in the child.
+locked in the child. Only on Linux: macOS system frameworks do not survive a fork.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -41,7 +42,7 @@ def in_two_halves(work: Callable[[Sequence[Item]], list[Result]], items: Sequenc
 
 
 def _worth_forking(count: int, min_items: int) -> bool:
-    return (count >= min_items and hasattr(os, "fork") and _cores() > 1
+    return (count >= min_items and sys.platform == "linux" and _cores() > 1
             and threading.active_count() == 1 and not os.environ.get(DISABLE_VARIABLE))
 
 
