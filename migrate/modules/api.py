@@ -23,6 +23,7 @@ from migrate.modules.host import SmokeLimits, plugin_config_bytes, smoke_test
 from migrate.modules.image import PulledImage, pull_image
 from migrate.modules.inputs import read_capped
 from migrate.modules.oci import RegistrySettings
+from migrate.modules.pools import ConnectionPools
 from migrate.modules.reference import ImageReference, parse_reference
 from migrate.modules.wasm import WasmCheck, check_wasm
 from migrate.rules.ids import RuleId
@@ -162,16 +163,20 @@ def _pull_all(
     if not ordered:
         return {}
     workers = max(1, min(options.max_workers, len(ordered)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="module-pull") as pool:
-        results = pool.map(lambda r: _pull_one(r, settings, cache), ordered)
+    with (
+        ConnectionPools(settings.ca_file) as pools,
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="module-pull") as pool,
+    ):
+        results = pool.map(lambda r: _pull_one(r, settings, cache, pools), ordered)
         return dict(zip(ordered, results, strict=True))
 
 
 def _pull_one(
-    reference: ImageReference, settings: RegistrySettings, cache: BlobCache
+    reference: ImageReference, settings: RegistrySettings, cache: BlobCache,
+    pools: ConnectionPools,
 ) -> PulledImage | ModuleError:
     try:
-        return pull_image(reference, settings, cache)
+        return pull_image(reference, settings, cache, pools)
     except ModuleError as exc:
         return exc
     except Exception as exc:  # a bug must cost one image its report, not the whole run
