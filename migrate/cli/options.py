@@ -165,10 +165,11 @@ class Registry:
     )] = 10.0
     cache_dir: Annotated[Path | None, typer.Option(
         "--cache-dir", metavar="DIR", rich_help_panel=REGISTRY,
-        help="Blob cache (default ~/.cache/sme-migrate).",
+        help="Cache of image blobs and module check verdicts (default ~/.cache/sme-migrate).",
     )] = None
     no_cache: Annotated[bool, typer.Option(
-        "--no-cache", rich_help_panel=REGISTRY, help="Do not read or write the blob cache.",
+        "--no-cache", rich_help_panel=REGISTRY,
+        help="Do not read or write the caches (blobs, check verdicts).",
     )] = False
 
 

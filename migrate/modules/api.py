@@ -14,7 +14,7 @@ from typing import Any
 from migrate import rules
 from migrate.model import Finding, Location
 from migrate.modules import media
-from migrate.modules.cache import BlobCache, default_cache_dir
+from migrate.modules.cache import BlobCache, default_cache_dir, verdict_dir
 from migrate.modules.credentials import DockerConfig, load_docker_config, parse_docker_config
 from migrate.modules.digests import sha256_digest
 from migrate.modules.errors import ModuleError
@@ -23,7 +23,10 @@ from migrate.modules.host import SmokeLimits, plugin_config_bytes, smoke_test
 from migrate.modules.image import PulledImage, pull_image
 from migrate.modules.inputs import read_capped
 from migrate.modules.oci import RegistrySettings
+from migrate.modules.pools import ConnectionPools
 from migrate.modules.reference import ImageReference, parse_reference
+from migrate.modules.verdict_cache import VerdictCache
+from migrate.modules.verdicts import CheckKey, Verdict
 from migrate.modules.wasm import WasmCheck, check_wasm
 from migrate.rules.ids import RuleId
 
@@ -37,8 +40,9 @@ class ModuleOptions:
     insecure_registries: frozenset[str] = frozenset()  # hosts spoken to over plain HTTP
     ca_file: Path | None = None
     timeout: float = 10.0  # seconds of silence per connect or read; one request: 2x (+1 s/MiB)
-    cache_dir: Path | None = None  # None: ~/.cache/sme-migrate/blobs
-    use_cache: bool = True
+    # blobs in DIR, check verdicts in DIR/checks; None: ~/.cache/sme-migrate/{blobs,checks}
+    cache_dir: Path | None = None
+    use_cache: bool = True  # False: neither cache is read or written, nothing kept in memory
     smoke_test: bool = True
     smoke_limits: SmokeLimits = field(default_factory=SmokeLimits)
     max_workers: int = 4
@@ -84,8 +88,10 @@ def check_references(
     plugin_configs: Mapping[str, Mapping[str, Any] | None] | None = None,
     root_ids: Mapping[str, str] | None = None,
 ) -> dict[str, ModuleReport]:
-    """One report per reference. Each distinct image is pulled once, concurrently, its blobs
-    cached on disk by digest.
+    """One report per reference. Each distinct image is pulled once, concurrently (its
+    manifest asked for every time: a tag may move), its blobs cached on disk by digest; a
+    module checked before alike (same bytes, configuration, root id and checker) is not
+    checked again (see verdict_cache).
 
     The smoke test starts each plugin with `plugin_configs[ref]` (the migrated pluginConfig;
     None: the WasmPlugin has none) and root id `root_ids[ref]` (the WasmPlugin pluginName).
@@ -96,13 +102,16 @@ def check_references(
     images = _pull_all(
         {r for r in parsed.values() if isinstance(r, ImageReference)}, settings, options
     )
+    verdicts = _verdict_cache(options)
     reports = {}
     for ref, reference in parsed.items():
         if isinstance(reference, ModuleError):
             reports[ref] = _failed(ref, reference)
             continue
         smoke = _SmokeInput.of(ref, plugin_configs, root_ids)
-        reports[ref] = _image_report(ref, reference, images[reference], options, smoke)
+        reports[ref] = _image_report(
+            ref, reference, images[reference], options, _Check(smoke, verdicts)
+        )
     return reports
 
 
@@ -119,8 +128,8 @@ def check_file(
     except ModuleError as exc:
         return _failed(str(path), exc, Location(str(path)))
     contents = ImageContents(ImageFormat.FILE, data, str(path), None, ())
-    smoke = _SmokeInput(plugin_config, root_id, config_known)
-    report = _report(str(path), sha256_digest(data), None, contents, options, smoke)
+    check = _Check(_SmokeInput(plugin_config, root_id, config_known), _verdict_cache(options))
+    report = _report(str(path), sha256_digest(data), None, contents, options, check)
     located = tuple(dataclasses.replace(f, location=Location(str(path))) for f in report.findings)
     return dataclasses.replace(report, findings=located)
 
@@ -141,10 +150,45 @@ class _SmokeInput:
         known = configs is not None and ref in configs
         return cls(configs.get(ref) if configs else None, (root_ids or {}).get(ref, ""), known)
 
+    @property
+    def configuration(self) -> bytes:
+        return plugin_config_bytes(self.config)
+
     def run(self, wasm: bytes, limits: SmokeLimits, check: WasmCheck) -> tuple[Finding, ...]:
-        configuration = plugin_config_bytes(self.config)
-        return smoke_test(wasm, configuration, self.root_id, limits, self.known,
+        return smoke_test(wasm, self.configuration, self.root_id, limits, self.known,
                           check.compiled).findings
+
+
+@dataclass(frozen=True)
+class _Check:
+    """How to check the module of one reference: started as `smoke` says, verdicts kept."""
+
+    smoke: _SmokeInput
+    verdicts: VerdictCache
+
+    def verdict(self, wasm: bytes, options: ModuleOptions) -> Verdict:
+        smoke = self.smoke
+        key = CheckKey.of(wasm, smoke.configuration, smoke.root_id, smoke.known,
+                          options.smoke_test, options.smoke_limits)
+        known = self.verdicts.get(key)
+        if known is not None:
+            return known
+        verdict = _checked(wasm, options, smoke)
+        self.verdicts.put(key, verdict)
+        return verdict
+
+
+def _checked(wasm: bytes, options: ModuleOptions, smoke: _SmokeInput) -> Verdict:
+    limits = options.smoke_limits
+    check = check_wasm(wasm, limits.compile)
+    findings = check.findings
+    if options.smoke_test and check.loadable:
+        findings += smoke.run(wasm, limits, check)
+    return Verdict(check.abi, findings)
+
+
+def _verdict_cache(options: ModuleOptions) -> VerdictCache:
+    return VerdictCache(verdict_dir(options.cache_dir), enabled=options.use_cache)
 
 
 def _parse(ref: str) -> ImageReference | ModuleError:
@@ -162,16 +206,20 @@ def _pull_all(
     if not ordered:
         return {}
     workers = max(1, min(options.max_workers, len(ordered)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="module-pull") as pool:
-        results = pool.map(lambda r: _pull_one(r, settings, cache), ordered)
+    with (
+        ConnectionPools(settings.ca_file) as pools,
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="module-pull") as pool,
+    ):
+        results = pool.map(lambda r: _pull_one(r, settings, cache, pools), ordered)
         return dict(zip(ordered, results, strict=True))
 
 
 def _pull_one(
-    reference: ImageReference, settings: RegistrySettings, cache: BlobCache
+    reference: ImageReference, settings: RegistrySettings, cache: BlobCache,
+    pools: ConnectionPools,
 ) -> PulledImage | ModuleError:
     try:
-        return pull_image(reference, settings, cache)
+        return pull_image(reference, settings, cache, pools)
     except ModuleError as exc:
         return exc
     except Exception as exc:  # a bug must cost one image its report, not the whole run
@@ -185,14 +233,14 @@ def _image_report(
     reference: ImageReference,
     pulled: PulledImage | ModuleError,
     options: ModuleOptions,
-    smoke: _SmokeInput,
+    check: _Check,
 ) -> ModuleReport:
     mutable = _mutable_tag_findings(reference)
     if isinstance(pulled, ModuleError):
         failed = _failed(ref, pulled)
         return dataclasses.replace(failed, findings=(*failed.findings, *_prefixed(ref, mutable)))
     report = _report(
-        ref, pulled.manifest.digest, pulled.manifest.index_digest, pulled.contents, options, smoke
+        ref, pulled.manifest.digest, pulled.manifest.index_digest, pulled.contents, options, check
     )
     return dataclasses.replace(report, findings=_prefixed(ref, (*report.findings, *mutable)))
 
@@ -203,19 +251,16 @@ def _report(
     index_digest: str | None,
     contents: ImageContents,
     options: ModuleOptions,
-    smoke: _SmokeInput,
+    check: _Check,
 ) -> ModuleReport:
-    limits = options.smoke_limits
-    check = check_wasm(contents.wasm, limits.compile) if contents.wasm is not None else None
-    findings = (*contents.findings, *(check.findings if check else ()))
-    if check is not None and contents.wasm is not None and options.smoke_test and check.loadable:
-        findings += smoke.run(contents.wasm, limits, check)
+    verdict = check.verdict(contents.wasm, options) if contents.wasm is not None else None
+    findings = (*contents.findings, *(verdict.findings if verdict else ()))
     maistra = contents.maistra
     return ModuleReport(
         reference=ref,
         digest=digest,
         format=contents.format.value if contents.format else None,
-        abi=check.abi if check else None,
+        abi=verdict.abi if verdict else None,
         manifest_phase=maistra.phase if maistra else None,
         manifest_priority=maistra.priority if maistra else None,
         findings=findings,

@@ -5,8 +5,9 @@ after its headers) is given up on in bounded time, not after one timeout per byt
 from __future__ import annotations
 
 import ssl
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -14,20 +15,34 @@ import httpcore
 import httpx
 
 
+class _Running(threading.local):
+    end: float | None = None
+    seconds = 0.0
+
+
 class Deadline:
-    """The end of the current operation (None: no operation running). One per client."""
+    """The end of the operation the calling thread runs (None: none running). Per thread, so
+    that the threads sharing one connection pool each keep their own; a pooled connection
+    honours the deadline of the thread using it."""
 
     def __init__(self) -> None:
-        self._end: float | None = None
-        self.seconds = 0.0
+        self._running = _Running()
 
     @contextmanager
     def running(self, seconds: float) -> Iterator[None]:
-        self._end, self.seconds = time.monotonic() + seconds, seconds
+        self._running.end, self._running.seconds = time.monotonic() + seconds, seconds
         try:
             yield
         finally:
-            self._end = None
+            self._running.end = None
+
+    @property
+    def seconds(self) -> float:
+        return self._running.seconds
+
+    @property
+    def _end(self) -> float | None:
+        return self._running.end
 
     @property
     def expired(self) -> bool:
@@ -88,12 +103,40 @@ class _Backend(httpcore.NetworkBackend):
         return _Stream(stream, self._deadline)
 
 
-class DeadlineTransport(httpx.HTTPTransport):
-    """httpx's transport over sockets that honour the deadline.
+class _PoolTransport(httpx.HTTPTransport):
+    """httpx's transport over one connection pool built with our backend.
 
-    httpx has no public hook for the network backend, so the pool it built is replaced by one
-    built the same way with ours."""
+    httpx has no public hook for the network backend, so the pool is built here the way
+    HTTPTransport builds its own; HTTPTransport.__init__ is not called: it would make an SSL
+    context (or take one) for a pool that is never used."""
 
-    def __init__(self, verify: ssl.SSLContext, deadline: Deadline) -> None:
-        super().__init__(verify=verify)
-        self._pool = httpcore.ConnectionPool(ssl_context=verify, network_backend=_Backend(deadline))
+    def __init__(self, ssl_context: ssl.SSLContext | None, backend: _Backend) -> None:
+        self._pool = httpcore.ConnectionPool(ssl_context=ssl_context, network_backend=backend)
+
+
+class DeadlineTransport(httpx.BaseTransport):
+    """Connection pools over sockets that honour the deadline, safe to share between threads:
+    plain HTTP in one pool, HTTPS in another, made on the first HTTPS request with the context
+    `tls()` gives (so a plain-HTTP registry never costs one)."""
+
+    def __init__(self, tls: Callable[[], ssl.SSLContext], deadline: Deadline) -> None:
+        self._tls = tls
+        self._backend = _Backend(deadline)
+        self._plain = _PoolTransport(None, self._backend)
+        self._secure: _PoolTransport | None = None
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        pool = self._secure_pool() if request.url.scheme == "https" else self._plain
+        return pool.handle_request(request)
+
+    def close(self) -> None:
+        self._plain.close()
+        if self._secure is not None:
+            self._secure.close()
+
+    def _secure_pool(self) -> _PoolTransport:
+        with self._lock:
+            if self._secure is None:
+                self._secure = _PoolTransport(self._tls(), self._backend)
+            return self._secure

@@ -10,6 +10,7 @@ from migrate.modules.cache import BlobCache
 from migrate.modules.formats import ImageContents, detect
 from migrate.modules.manifests import Descriptor, ImageManifest
 from migrate.modules.oci import RegistryClient, RegistrySettings
+from migrate.modules.pools import ConnectionPools
 from migrate.modules.reference import ImageReference
 
 
@@ -21,10 +22,14 @@ class PulledImage:
 
 
 def pull_image(
-    reference: ImageReference, settings: RegistrySettings, cache: BlobCache
+    reference: ImageReference,
+    settings: RegistrySettings,
+    cache: BlobCache,
+    pools: ConnectionPools | None = None,
 ) -> PulledImage:
-    """Raises ModuleError when the image cannot be read at all."""
-    with RegistryClient(reference.api_host, settings) as client:
+    """Raises ModuleError when the image cannot be read at all. The manifest is always asked
+    for (a tag may have moved); the blobs it names come from `cache` when they are there."""
+    with RegistryClient(reference.api_host, settings, pools) as client:
         manifest = client.resolve(reference)
 
         def read_layer(layer: Descriptor) -> bytes:

@@ -22,6 +22,7 @@ from migrate.modules.manifests import (
     parse_document,
 )
 from migrate.modules.origin import Origin
+from migrate.modules.pools import ConnectionPools
 from migrate.modules.reference import ImageReference
 from migrate.modules.session import (
     Call,
@@ -39,9 +40,11 @@ _ERROR_BODY_BYTES = 64 * 1024
 class RegistryClient:
     """One registry host. Use as a context manager; not shared across threads."""
 
-    def __init__(self, host: str, settings: RegistrySettings) -> None:
+    def __init__(
+        self, host: str, settings: RegistrySettings, pools: ConnectionPools | None = None
+    ) -> None:
         self.host = host
-        self.session = RegistrySession(host, settings)
+        self.session = RegistrySession(host, settings, pools)
         self.credentials: Credentials | None = self.session.scopes.credentials_for(
             self.session.origin
         )

@@ -4,7 +4,6 @@ transport failure turned into a finding."""
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -21,14 +20,15 @@ from migrate.modules.auth import (
     token_request,
 )
 from migrate.modules.credentials import DockerConfig
-from migrate.modules.deadline import Deadline, DeadlineTransport
 from migrate.modules.errors import ModuleError
 from migrate.modules.origin import Origin
+from migrate.modules.pools import ConnectionPools
 from migrate.rules.ids import RuleId
 
 _USER_AGENT = "sme-migrate"
 _MAX_REDIRECTS = 5
 _TOKEN_BYTES = 64 * 1024
+_REUSED_BODY_BYTES = 64 * 1024
 DEADLINE_FACTOR = 2.0  # an operation may take this many --timeout (connect, token, response)
 MIN_BYTES_PER_SECOND = media.MIB  # and one second more per MiB of content it moves
 
@@ -56,19 +56,26 @@ class Call:
 
 
 class RegistrySession:
-    """HTTP to one registry (and wherever it sends us). Not shared across threads."""
+    """HTTP to one registry (and wherever it sends us). Not shared across threads; sessions
+    in several threads may share `pools` (connections and TLS context, nothing else: each
+    session keeps its own credential scopes, tokens and cookies)."""
 
-    def __init__(self, host: str, settings: RegistrySettings) -> None:
+    def __init__(
+        self, host: str, settings: RegistrySettings, pools: ConnectionPools | None = None
+    ) -> None:
         self.host = host
         self.settings = settings
         scheme = "http" if host in settings.insecure_registries else "https"
         self.origin = Origin.of(httpx.URL(f"{scheme}://{host}"))
         self.scopes = CredentialScopes(settings.docker_config, settings.insecure_registries)
-        self.deadline = Deadline()
+        self._own_pools: ConnectionPools | None = None
+        if pools is None:
+            pools = self._own_pools = ConnectionPools(settings.ca_file)
+        self.deadline = pools.deadline
         timeout = settings.timeout
         self.http = httpx.Client(
             base_url=f"{scheme}://{host}",
-            transport=DeadlineTransport(_tls_context(settings.ca_file), self.deadline),
+            transport=pools.transport(host),
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
             follow_redirects=False,
             headers={"User-Agent": _USER_AGENT},
@@ -76,6 +83,8 @@ class RegistrySession:
 
     def close(self) -> None:
         self.http.close()
+        if self._own_pools is not None:
+            self._own_pools.close()
 
     @contextmanager
     def operation(self, what: str, size: int = 0) -> Iterator[None]:
@@ -96,7 +105,7 @@ class RegistrySession:
             response = self._authorized(call, what)
             if not response.is_redirect:
                 return response
-            response.close()
+            release(response)
             call = self._redirected(call, response)
         raise ModuleError(RuleId.REGISTRY_PROTOCOL_ERROR,
                           f"{self.host} redirected {what} over {_MAX_REDIRECTS} times")
@@ -134,7 +143,7 @@ class RegistrySession:
             raise
         if header is None:
             return response
-        response.close()
+        release(response)
         retried = self._send(call, header)
         if retried.status_code != 401:
             self.scopes.accepted(origin, header)
@@ -197,6 +206,20 @@ class RegistrySession:
                            f"{where} did not answer within {timeout:g}s ({what})")
 
 
+def release(response: httpx.Response) -> None:
+    """Close a response we do not need; a short body is read first, so that its connection
+    goes back to the pool instead of being dropped (a 401 before every pull would otherwise
+    cost a new connection, a new TLS handshake)."""
+    declared = response.headers.get("content-length", "")
+    try:
+        if declared.isdigit() and int(declared) <= _REUSED_BODY_BYTES:
+            response.read()
+    except httpx.HTTPError:
+        pass  # the connection is dropped, as it would have been
+    finally:
+        response.close()
+
+
 def read_capped_body(response: httpx.Response, limit: int, what: str) -> bytes:
     """The body, refused (MOD005) as soon as it is declared or grows over `limit`."""
     declared = response.headers.get("content-length", "")
@@ -216,17 +239,6 @@ def too_large(what: str, size: int, limit: int) -> ModuleError:
     unit = f"{limit // media.MIB} MiB" if limit >= media.MIB else f"{limit // 1024} KiB"
     return ModuleError(RuleId.SIZE_LIMIT_EXCEEDED,
                        f"{what} is larger than the {unit} limit (at least {size} bytes)")
-
-
-def _tls_context(ca_file: Path | None) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if ca_file is not None:
-        try:
-            context.load_verify_locations(cafile=str(ca_file))
-        except (OSError, ssl.SSLError) as exc:
-            raise ModuleError(RuleId.UNREADABLE_INPUT,
-                              f"cannot load CA file {ca_file}: {exc}") from None
-    return context
 
 
 def _authority(exc: httpx.TransportError, fallback: str) -> str:

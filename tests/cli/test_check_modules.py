@@ -121,3 +121,24 @@ def test_rewrite_pins_the_digest_in_the_file_itself(registry: Registry, tmp_path
     assert plugin["kind"] == "WasmPlugin"
     assert plugin["spec"]["sha256"] == image.digest.removeprefix("sha256:")
     assert wasmplugin_validator().errors(plugin) == []
+
+
+def test_a_second_scan_reports_the_same_from_the_cache_and_no_cache_keeps_nothing(
+    registry: Registry, tmp_path: Path
+) -> None:
+    image = push(registry, "istio/cached", "1.0",
+                 [(media.OCI_LAYER_GZIP, compat_layer(wat_module("trap_vm_start")))])
+    path = write_sme(tmp_path, "cached", image.reference, "  phase: PreAuthN\n")
+    scan = ["scan", str(path), "--check-modules", *registry_flags(registry, tmp_path),
+            "--format", "json", "--fail-on", "never"]
+    first = sme_migrate(*scan)
+    assert [f["rule"] for f in first.json()["findings"] if f["rule"].startswith("MOD")]
+    assert len(list((tmp_path / "cache" / "checks").glob("*.json"))) == 1
+    assert sme_migrate(*scan).stdout == first.stdout
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    fresh = [*registry_flags(registry, bare), "--no-cache"]
+    uncached = sme_migrate("scan", str(path), "--check-modules", *fresh,
+                           "--format", "json", "--fail-on", "never")
+    assert uncached.stdout == first.stdout
+    assert not (bare / "cache").exists()

@@ -111,3 +111,20 @@ def padded_module(name: str, functions: int) -> bytes:
     text = (TESTDATA / "wat" / f"{name}.wat").read_text().rstrip()
     assert text.endswith(")")
     return bytes(wasmtime.wat2wasm(f"{text[:-1]}\n{padding})"))
+
+
+def with_custom_section(wasm: bytes, name: str, payload: bytes = b"") -> bytes:
+    """`wasm` plus a custom section (ignored by every runtime): the same plugin as a distinct
+    module, with its own digest."""
+    encoded = name.encode()
+    body = _leb128(len(encoded)) + encoded + payload
+    return wasm + b"\x00" + _leb128(len(body)) + body
+
+
+def _leb128(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)

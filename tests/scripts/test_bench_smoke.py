@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.modules.conftest import needs_registry
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -16,6 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
     ("convert_bench.py", "x the time"),
     ("rewrite_bench.py", "list-of-10"),
     ("scan_bench.py", "x grep"),
+    pytest.param("module_recheck_bench.py", "x the 1-image time", marks=needs_registry),
 ])
 def test_bench_quick_run_prints_its_ratios(script: str, ratio: str, tmp_path: Path) -> None:
     extra = ["--tree", str(tmp_path / "tree")] if script == "scan_bench.py" else []

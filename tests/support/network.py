@@ -43,3 +43,58 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
+
+
+class CountingProxy:
+    """A TCP forwarder from 127.0.0.1:PORT to `target` (`host:port`) that counts the
+    connections clients open through it: what a registry behind it would see."""
+
+    def __init__(self, target: str) -> None:
+        host, _, port = target.rpartition(":")
+        self._target = (host, int(port))
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self._listener.getsockname()[1]}"
+
+    def stop(self) -> None:
+        self._listener.close()
+        with self._lock:
+            for each in self._sockets:
+                each.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client = self._listener.accept()[0]
+                upstream = socket.create_connection(self._target)
+            except OSError:
+                return
+            with self._lock:
+                self.connections += 1
+                self._sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=_pump, args=(source, sink), daemon=True).start()
+
+
+def _pump(source: socket.socket, sink: socket.socket) -> None:
+    try:
+        while data := source.recv(65536):
+            sink.sendall(data)
+        sink.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+
+
+@contextmanager
+def counting_proxy(target: str) -> Iterator[CountingProxy]:
+    proxy = CountingProxy(target)
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
