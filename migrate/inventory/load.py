@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 from migrate.inventory.build import build_inventory
 from migrate.inventory.patches import find_patches, is_kustomization
+from migrate.inventory.traffic import is_service, service_of
 from migrate.inventory.workloads import workloads_of
 from migrate.model import Inventory, Resource
 from migrate.sources.documents import parse_resources
@@ -107,5 +108,20 @@ def load(
         extra = read_workloads(scan.workload_files, GATEWAY_NEEDLES, workload_needles(inventory),
                                namespace_wide(inventory))
         found = tuple(w for r in extra for w in workloads_of(r))
-        inventory = replace(inventory, workloads=inventory.workloads + found)
+        services = tuple(service_of(r) for r in extra if is_service(r))
+        inventory = replace(inventory, workloads=inventory.workloads + found,
+                            services=inventory.services + services)
+    inventory = _with_services(inventory, scan.service_files)
     return Loaded(inventory, scan.resources, scan.files_scanned, kustomizations)
+
+
+def _with_services(inventory: Inventory, service_files: Sequence[str]) -> Inventory:
+    """The Services of files that hold no pod template, read when they name a label value of
+    a workload the input holds: whether a Service selects a pod decided whether Maistra ran
+    extensions on it (SME038)."""
+    if not inventory.extensions or not inventory.workloads or not service_files:
+        return inventory
+    values = {value.encode() for w in inventory.workloads for _, value in w.labels if value}
+    found = read_workloads(service_files, (), values)
+    services = tuple(service_of(r) for r in found if is_service(r))
+    return replace(inventory, services=inventory.services + services)

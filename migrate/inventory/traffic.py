@@ -58,6 +58,10 @@ def service_of(resource: Resource) -> Scoped:
     return Scoped(resource, resource.namespace, labels_of(_mapping(resource.spec.get("selector"))))
 
 
+def is_service(resource: Resource) -> bool:
+    return resource.kind == "Service" and resource.api_version == "v1"
+
+
 def envoy_filter_of(resource: Resource) -> Scoped:
     return Scoped(resource, resource.namespace,
                   _match_labels(resource, "workloadSelector", "labels"))
@@ -76,6 +80,6 @@ def traffic_object(resource: Resource) -> tuple[str, object] | None:
         return "gateways", gateway_of(resource)
     if kind == "EnvoyFilter" and group == NETWORKING_GROUP:
         return "envoy_filters", envoy_filter_of(resource)
-    if kind == "Service" and resource.api_version == "v1":
+    if is_service(resource):
         return "services", service_of(resource)
     return None

@@ -15,7 +15,7 @@ from migrate import rules
 from migrate.inventory.workloads import POD_BEARING_KINDS
 from migrate.model import Finding, Location, Resource
 from migrate.rules.ids import RuleId
-from migrate.sources.documents import decode, parse_pods, parse_text
+from migrate.sources.documents import decode, parse_pods_and_services, parse_text
 from migrate.sources.halves import in_two_halves
 from migrate.sources.helm import as_template_problem, never_a_manifest
 from migrate.sources.kustomize import KUSTOMIZATION_NAMES, NamespaceHints
@@ -42,6 +42,7 @@ class SourceScan:
     findings: tuple[Finding, ...]  # SME013 unparsable-file / SME021 unreadable-file
     files_scanned: int  # files looked at (after ignore rules), stdin included
     workload_files: tuple[str, ...]  # unparsed manifests that look like they hold pod templates
+    service_files: tuple[str, ...] = ()  # unparsed manifests with Services and no pod template
     kustomization_files: tuple[str, ...] = ()  # every kustomization file walked
 
 
@@ -71,7 +72,7 @@ def read_workloads(paths: Sequence[str], needles: Collection[bytes], whole: Coll
     """Parse only the workload files whose bytes contain at least one needle (a `whole` one as a
     whole value: `app3` is not in `app30`), or that kustomize puts in one of `namespaces` (their
     bytes need not name it); parse errors here are silently ignored (logged at debug). Returns
-    the pod-bearing objects (WORKLOAD_KINDS)."""
+    the pod-bearing objects (WORKLOAD_KINDS) and the Services."""
     if not needles and not whole and not namespaces:
         return ()
     wanted = partial(_workloads_in, needles=compile_needles(needles, whole),
@@ -138,6 +139,7 @@ def _scan_of(walked: Walked, sniffed: list[Sniffed], stdin_name: str | None) -> 
         findings=tuple(sorted(findings, key=lambda finding: _finding_order(finding, stdin_name))),
         files_scanned=len(walked.files) + int(stdin_name is not None),
         workload_files=tuple(f.path for f in sniffed if f.verdict is Verdict.WORKLOAD),
+        service_files=tuple(f.path for f in sniffed if f.verdict is Verdict.SERVICES),
         kustomization_files=tuple(
             f for f in walked.files if os.path.basename(f) in KUSTOMIZATION_NAMES),
     )
@@ -156,7 +158,7 @@ def _workloads_of_file(path: str, data: bytes) -> tuple[Resource, ...]:
     text = decode(data)
     if as_template_problem(text, path) and never_a_manifest(path):
         return ()  # a chart's template: its labels are not what will be deployed
-    return parse_pods(text, path)
+    return parse_pods_and_services(text, path)
 
 
 def _parse(path: str, data: bytes, from_stdin: bool) -> tuple[Resource, ...]:

@@ -28,6 +28,7 @@ WORKLOAD: Shape = {
         "template": POD_TEMPLATE,
         "jobTemplate": {"spec": {"template": POD_TEMPLATE}},
         "containers": CONTAINERS,
+        "selector": True,  # a Service's
     },
 }
 

@@ -33,6 +33,7 @@ INTEREST_KINDS = (
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json", ".YAML", ".YML", ".JSON")
 EXTENSION_KIND = b"ServiceMeshExtension"
 WORKLOAD_MARK = b"containers"  # every pod template (Deployment, Job, Pod, ...) has one
+SERVICE_MARK = b"Service"
 STDIN = "<stdin>"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF16_SAMPLE_BYTES = 4096
@@ -49,11 +50,15 @@ _KINDS_UTF16 = finder(tuple(p.decode().encode("utf-16-le")[:-1] for p in _PREFIX
 _BUFFER_BYTES = 1024 * 1024
 # Outside .yaml/.json files only a manifest-like mention counts, not prose in a README.
 _EXTENSION_KIND_LINE = re.compile(rb"""kind['"]?\s*:\s*['"]?ServiceMeshExtension\b""")
+# `kind: Service` itself, not ServiceAccount or ServiceMeshExtension (YAML, flow style, JSON)
+_SERVICE_KIND_LINE = re.compile(rb"""kind['"]?\s*:\s*['"]?Service['"]?[ \t]*(?:$|[,}#\r])""",
+                                re.MULTILINE)
 
 
 class Verdict(enum.Enum):
     PARSE = "parse"  # mentions a kind this tool checks
     WORKLOAD = "workload"  # a manifest that looks like it holds pod templates; parsed on demand
+    SERVICES = "services"  # a manifest with Services and no pod template; parsed on demand
     UNREADABLE = "unreadable"
     UNPARSABLE = "unparsable"
 
@@ -121,9 +126,18 @@ def verdict_of(view: _Searchable, size: int, manifest: bool) -> Verdict | None:
     if manifest:
         if mentions_interest_kind(view, size):
             return Verdict.PARSE
-        return Verdict.WORKLOAD if view.find(WORKLOAD_MARK, 0, size) >= 0 else None
+        return _workload_verdict(view, size)
     if view.find(EXTENSION_KIND, 0, size) >= 0 and _EXTENSION_KIND_LINE.search(view, 0, size):
         return Verdict.PARSE
+    return None
+
+
+def _workload_verdict(view: _Searchable, size: int) -> Verdict | None:
+    """Pod templates, or else Services (they decide where Maistra ran an extension)."""
+    if view.find(WORKLOAD_MARK, 0, size) >= 0:
+        return Verdict.WORKLOAD
+    if view.find(SERVICE_MARK, 0, size) >= 0 and _SERVICE_KIND_LINE.search(view, 0, size):
+        return Verdict.SERVICES
     return None
 
 
@@ -204,7 +218,7 @@ class Reader:
             if whole is None:
                 return _oversized(path, descriptor, size, manifest)
             verdict = verdict_of(whole, len(whole), manifest)
-            if verdict is Verdict.WORKLOAD:
+            if verdict in (Verdict.WORKLOAD, Verdict.SERVICES):
                 return Sniffed(path, verdict)  # e.g. a rendered all-in-one install.yaml
             return Sniffed(path, verdict, whole) if verdict else None
 

@@ -188,6 +188,7 @@ def test_workload_files_are_listed_unparsed_and_read_on_demand(tree: Tree) -> No
         "ratings.yaml",
         "reviews.yaml",
     ]
+    assert [Path(p).name for p in scan.service_files] == ["service.yaml"]
     assert {r.kind for r in scan.resources} == {"ServiceMeshExtension"}
     assert [(w.kind, w.name, w.namespace) for w in workloads] == [
         ("Deployment", "reviews", "bookinfo")

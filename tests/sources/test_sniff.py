@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from migrate.sources.files import read_paths, read_workloads
-from migrate.sources.sniff import Reader, Verdict
+from migrate.sources.sniff import Reader, Verdict, verdict_of
 from tests.sources.source_trees import (
     Tree,
     can_run_unprivileged,
@@ -169,3 +169,19 @@ def test_reader_reuses_its_buffer_without_leaking_bytes_between_files(tmp_path: 
     assert first is not None and second is not None
     assert (first.verdict, second.verdict) == (Verdict.PARSE, Verdict.PARSE)
     assert second.data == short.read_bytes()
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    (b"apiVersion: v1\nkind: Service\nmetadata: {name: a}\n", Verdict.SERVICES),
+    (b"kind: 'Service'  # the front door\r\n", Verdict.SERVICES),
+    (b'{"apiVersion": "v1", "kind": "Service", "metadata": {}}', Verdict.SERVICES),
+    (b"items: [{kind: Service, metadata: {name: a}}]", Verdict.SERVICES),
+    (b"kind: ServiceAccount\nmetadata: {name: a}\n", None),
+    (b"kind: ServiceMonitor\n", None),
+    (b"# a Service for it comes later\nkind: ConfigMap\n", None),
+    (b"kind: Service\n---\nkind: Deployment\nspec: {template: {spec: {containers: []}}}\n",
+     Verdict.WORKLOAD),
+])
+def test_a_manifest_with_services_only_is_read_for_them_on_demand(
+        text: bytes, verdict: Verdict | None) -> None:
+    assert verdict_of(text, len(text), manifest=True) is verdict
