@@ -1,116 +1,70 @@
-"""Two cores for long lists: the same result as one, and no child left behind."""
+"""Two cores for long lists: the same result as one, and no child left behind. Each scenario
+runs in a fresh interpreter (tests/support/halves_probe.py): a test runner's worker runs
+threads, and no fork is made then."""
 
 from __future__ import annotations
 
+import json
 import os
-import threading
-from collections.abc import Iterator, Sequence
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from migrate.sources import halves
-from migrate.sources.halves import DISABLE_VARIABLE, in_two_halves
+from migrate.sources.halves import DISABLE_VARIABLE
 from tests.sources.source_trees import deployment_yaml, extension_yaml, write_tree
-from tests.support.cli import sme_migrate
 
-ITEMS = list(range(5_000))
-
-
-def _tagged(items: Sequence[int]) -> list[tuple[int, int]]:
-    """Each item with the process that computed it."""
-    return [(item, os.getpid()) for item in items]
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def _values_and_processes(result: list[tuple[int, int]]) -> tuple[list[int], set[int]]:
-    return [item for item, _ in result], {pid for _, pid in result}
+def _probe(scenario: str, **environment: str) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "tests.support.halves_probe", scenario],
+                          capture_output=True, text=True, cwd=ROOT, check=True,
+                          env={**os.environ, **environment})
+    seen: dict[str, Any] = json.loads(done.stdout)
+    assert seen.pop("children_left") is False
+    return seen
 
 
-def _no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
-
-
-@pytest.fixture(autouse=True)
-def _both_cores(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.delenv(DISABLE_VARIABLE, raising=False)
-    monkeypatch.setattr(halves, "_cores", lambda: 2)  # as in CI, on a machine with one
-    yield
-    assert _no_children_left()
+def _one_core() -> dict[str, str]:
+    return {DISABLE_VARIABLE: "1"}
 
 
 def test_a_long_list_is_shared_with_a_second_process_in_order() -> None:
-    values, processes = _values_and_processes(in_two_halves(_tagged, ITEMS))
-    assert values == ITEMS
-    assert len(processes) == 2 and os.getpid() in processes
+    assert _probe("long") == {"in_order": True, "processes": 2}
 
 
-@pytest.mark.parametrize("items", [ITEMS[:100], []])
-def test_a_short_list_stays_in_this_process(items: list[int]) -> None:
-    values, processes = _values_and_processes(in_two_halves(_tagged, items))
-    assert values == items
-    assert processes <= {os.getpid()}
+@pytest.mark.parametrize("scenario", ["short", "empty", "thread"])
+def test_short_lists_and_threaded_processes_stay_in_one_process(scenario: str) -> None:
+    assert _probe(scenario) == {"in_order": True, "processes": 1}
 
 
-def test_no_fork_while_other_threads_run() -> None:
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        _, processes = _values_and_processes(in_two_halves(_tagged, ITEMS))
-    finally:
-        stop.set()
-        other.join()
-    assert processes == {os.getpid()}
-
-
-def test_the_variable_keeps_it_on_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(DISABLE_VARIABLE, "1")
-    _, processes = _values_and_processes(in_two_halves(_tagged, ITEMS))
-    assert processes == {os.getpid()}
+def test_the_variable_keeps_it_on_one_core() -> None:
+    assert _probe("long", **_one_core()) == {"in_order": True, "processes": 1}
 
 
 def test_an_error_in_the_childs_half_is_raised_here() -> None:
-    parent = os.getpid()
-
-    def fails_in_child(items: Sequence[int]) -> list[int]:
-        if os.getpid() != parent:
-            raise ValueError(f"item {items[0]} is bad")
-        return list(items)
-
-    with pytest.raises(ValueError, match=f"item {len(ITEMS) // 2} is bad"):
-        in_two_halves(fails_in_child, ITEMS)
+    assert _probe("child_fails") == {"raised": "ValueError: item 2500 is bad"}
 
 
 def test_a_child_that_dies_costs_time_not_results() -> None:
-    parent = os.getpid()
-
-    def dies_in_child(items: Sequence[int]) -> list[int]:
-        if os.getpid() != parent:
-            os._exit(9)  # as if the OOM killer took it
-        return list(items)
-
-    assert in_two_halves(dies_in_child, ITEMS) == ITEMS
+    assert _probe("child_dies") == {"result_in_order": True}
 
 
 def test_an_error_in_this_half_stops_the_child() -> None:
-    parent = os.getpid()
-
-    def fails_here(items: Sequence[int]) -> list[int]:
-        if os.getpid() == parent:
-            raise KeyError("here")
-        threading.Event().wait(30)  # the child would outlive the parent's error
-        return list(items)
-
-    with pytest.raises(KeyError):
-        in_two_halves(fails_here, ITEMS)
+    assert _probe("parent_fails") == {"raised": "KeyError: 'here'"}
 
 
-def test_a_scan_on_two_cores_reports_what_one_core_does(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _scan(root: Path, **environment: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "migrate", "scan", str(root), "-o", "json", "--fail-on", "never"],
+        capture_output=True, text=True, cwd=ROOT, check=True, env={**os.environ, **environment})
+    return done.stdout
+
+
+def test_a_scan_on_two_cores_reports_what_one_core_does(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {}
     for index in range(1_200):
         team = f"team{index % 40}"
@@ -123,9 +77,7 @@ def test_a_scan_on_two_cores_reports_what_one_core_does(
     files["team3/broken.yaml"] = "kind: ServiceMeshExtension\nspec: [unclosed\n"
     files["team4/binary.yaml"] = b"kind: ServiceMeshExtension\x00\xff"
     root = write_tree(tmp_path, files)
-    two = sme_migrate("scan", str(root), "-o", "json", "--fail-on", "never")
-    monkeypatch.setenv(DISABLE_VARIABLE, "1")
-    one = sme_migrate("scan", str(root), "-o", "json", "--fail-on", "never")
-    assert two.stdout == one.stdout
-    summary = one.json()["summary"]
+    two, one = _scan(root), _scan(root, **_one_core())
+    assert two == one
+    summary = json.loads(one)["summary"]
     assert summary["files"] == len(files) and summary["extensions"] == 13
