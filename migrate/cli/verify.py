@@ -32,7 +32,7 @@ def verify_command(
 ) -> None:
     """Prove that every workload sees the same plugins in the same order at both refs."""
     request = VerifyRequest(repository, before, after, tuple(paths or ["."]),
-                            conversion_options(targets))
+                            conversion_options(targets), tuple(targets.mesh_root or ()))
     result = verify(request)
     delivered = emit_report(result.report, output.output, output.output_file, Severity.ERROR)
     if delivered is not ExitCode.ERROR and result.exit_code is ExitCode.CLEAN:
