@@ -186,35 +186,42 @@ def _files(directory: str, kustomizations: Kustomizations) -> frozenset[str]:
     return frozenset(p for p in _reached(directory, kustomizations) if p not in kustomizations)
 
 
-def _connected(overlays: Sequence[str], reached: Mapping[str, set[str]]) -> bool:
-    """Whether the overlays are all renderings of one base (a chain of shared parts links
-    them); two unrelated groups are two applications, each possibly in every cluster."""
-    linked, pending = {overlays[0]}, [overlays[0]]
-    while pending:
-        current = pending.pop()
-        for other in overlays:
-            if other not in linked and reached[current] & reached[other]:
-                linked.add(other)
-                pending.append(other)
-    return len(linked) == len(overlays)
+def _groups(linked: Iterable[Sequence[str]]) -> int:
+    """How many groups the overlays form, two linked when they render a common part."""
+    parent: dict[str, str] = {}
+
+    def root(item: str) -> str:
+        while parent.setdefault(item, item) != item:
+            item = parent[item]
+        return item
+
+    for found in linked:
+        for other in found[1:]:
+            parent[root(other)] = root(found[0])
+    return len({root(item) for item in parent})
 
 
 def by_overlays(kustomizations: Kustomizations, show: ShowFolder) -> Decision | None:
+    """Overlays that render a common base are one cluster each, provided they are all
+    renderings of one base (two unrelated groups are two applications, each possibly in every
+    cluster) and set no different namespaces (the base in two namespaces can share a cluster)."""
     listed = {entry for k in kustomizations.values() for entry in k.listed}
     tops = sorted(d for d in kustomizations if d not in listed)
-    reached = {top: _reached(top, kustomizations) for top in tops}
-    overlays = [t for t in tops if any(reached[t] & reached[o] for o in tops if o != t)]
-    if len(overlays) < 2 or not _connected(overlays, reached):
+    readers: dict[str, list[str]] = {}
+    for top in tops:
+        for entry in _reached(top, kustomizations):
+            readers.setdefault(entry, []).append(top)
+    shared = {entry: found for entry, found in readers.items() if len(found) > 1}
+    overlays = sorted({top for found in shared.values() for top in found})
+    if len(overlays) < 2 or _groups(shared.values()) > 1:
         return None
     if len({kustomizations[o].namespace for o in overlays}) > 1:
-        return None  # the base lands in different namespaces: the overlays may share a cluster
-    shared = set.intersection(*(reached[o] for o in overlays)) or set.union(*(
-        reached[a] & reached[b] for a in overlays for b in overlays if a != b))
-    bases = [show(p) + ("/" if p in kustomizations else "") for p in shared
-             if p in kustomizations or os.path.dirname(p) not in shared]
+        return None
+    common = [e for e, found in shared.items() if len(found) == len(overlays)] or list(shared)
+    bases = [show(p) + ("/" if p in kustomizations else "") for p in common
+             if p in kustomizations or os.path.dirname(p) not in common]
     return Decision(tuple(overlays), "each is a kustomize overlay that no other kustomization "
                     f"lists, and all of them render {_listed(bases)}")
-
 
 
 def by_option(roots: MeshRoots) -> Decision:

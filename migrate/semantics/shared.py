@@ -63,7 +63,7 @@ def _outcome(conversion: Conversion, keys: Sequence[str]) -> str:
 
 
 def _differs(extension: Extension, copies: Sequence[tuple[str, Conversion]]) -> Finding:
-    keys = _different(copies)
+    keys = _different(copies) or ["spec.phase", "spec.priority"]  # converted in one only
     each = "; ".join(f"{scope}: {_outcome(c, keys)}" for scope, c in copies)
     resource = extension.resource
     return rules.finding(
