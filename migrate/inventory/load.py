@@ -128,6 +128,19 @@ def _clusters_finding(clusters: Clusters, resources: Sequence[Resource]) -> list
     return [finding] if finding else []
 
 
+def _in_clusters(scan: SourceScan, resources: list[Resource], paths: Sequence[str],
+                 scoping: Scoping, stdin_name: str
+                 ) -> tuple[list[Resource], Clusters, list[Finding]]:
+    """The resources with their cluster scopes, the clusters, and SME042."""
+    clusters = _clusters(scan, resources, paths, scoping)
+    scoped = _scoped(resources, clusters, stdin_name)
+    noted = _clusters_finding(clusters, scoped)
+    if len({scope for resource in scoped for scope in resource.scopes}) > 1:
+        return list(scoped), clusters, noted
+    # everything is in one cluster: read as one input, as without cluster folders
+    return resources, replace(clusters, keys={}, listed={}), noted
+
+
 def load(
     paths: Sequence[str],
     stdin: BinaryIO | None = None,
@@ -141,13 +154,8 @@ def load(
     others = [r for r in scan.resources if not is_kustomization(r)]
     patches = find_patches([*others, *kustomizations])
     resources = [r for r in scan.resources if not patches.is_patch(r)]
-    clusters = _clusters(scan, resources, paths, scoping or Scoping())
-    scoped = _scoped(resources, clusters, stdin_name)
-    noted = _clusters_finding(clusters, scoped)
-    if len({scope for resource in scoped for scope in resource.scopes}) > 1:
-        resources = list(scoped)
-    else:  # everything is in one cluster: read as one input, as without cluster folders
-        clusters = replace(clusters, keys={}, listed={})
+    resources, clusters, noted = _in_clusters(scan, resources, paths, scoping or Scoping(),
+                                              stdin_name)
     inventory = build_inventory(resources, [*noted, *scan.findings, *patches.findings])
     if inventory.extensions and scan.workload_files:
         extra = read_workloads(scan.workload_files, GATEWAY_NEEDLES, workload_needles(inventory),

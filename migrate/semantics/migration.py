@@ -234,10 +234,7 @@ def _migrate_clusters(inventory: Inventory, options: Options, scopes: Sequence[s
     decided = shared.decide_conversions(
         inventory.extensions, [(p.scope, p.inventory.extensions, p.conversions) for p in parts])
     again = shared.decide_reordered([(p.scope, p.reordered) for p in parts])
-    parts = [replace(p, conversions=tuple(decided.overridden.get(id(e), c) for e, c in zip(
-                         p.inventory.extensions, p.conversions, strict=True)),
-                     reordered=tuple(r for r in p.reordered if id(r.plugin) in again.kept))
-             for p in parts]
+    parts = [_settled(p, decided, again) for p in parts]
     found = [*inventory.findings, *again.findings]
     for part in parts:
         found += _findings(part, options)
@@ -245,6 +242,16 @@ def _migrate_clusters(inventory: Inventory, options: Options, scopes: Sequence[s
                      sort_findings(found), tuple(m for p in parts for m in p.meshes),
                      tuple(again.merged([p.reordered for p in parts])),
                      tuple(_cluster(p) for p in parts))
+
+
+def _settled(part: _Converted, decided: shared.Decided, again: shared.Renumbered
+             ) -> _Converted:
+    """The scope's part with what the scopes decided together: a shared extension they
+    disagree on is not converted, a shared earlier plugin not renumbered."""
+    conversions = tuple(decided.overridden.get(id(e), c) for e, c in zip(
+        part.inventory.extensions, part.conversions, strict=True))
+    reordered = tuple(r for r in part.reordered if id(r.plugin) in again.kept)
+    return replace(part, conversions=conversions, reordered=reordered)
 
 
 def _merge(extension: Extension, notes: list[Finding], converted: Conversion | None) -> Conversion:

@@ -121,8 +121,6 @@ class Migration:
 
 
 def _sorted(placed: list[ScopedPlaced], by_scope: bool = False) -> list[ScopedPlaced]:
-    def key(item: ScopedPlaced) -> tuple[Scopes, str, str]:
-        scopes, namespace, plugin = item
-        return (scopes if by_scope else (), namespace or "", str(plugin["metadata"]["name"]))
-
-    return sorted(placed, key=key)
+    if by_scope:
+        return sorted(placed, key=lambda p: (p[0], p[1] or "", str(p[2]["metadata"]["name"])))
+    return sorted(placed, key=lambda p: (p[1] or "", str(p[2]["metadata"]["name"])))

@@ -129,3 +129,26 @@ def test_verify_compares_each_cluster_with_its_own_plugins() -> None:
     lines = state_differences(before, build_inventory(swapped), Options())
     assert lines and all(line.startswith(("mesh istio-system in prod:",
                                           "mesh istio-system in stage:")) for line in lines)
+
+
+EARLIER = """---
+apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata:
+  name: jwt-claims
+  namespace: istio-system
+  annotations: {sme-migrate.io/maistra-order: PostAuthN 10}
+spec: {url: oci://registry.example.com/jwt-claims:1, phase: AUTHZ, priority: 10}
+"""
+
+
+def test_a_shared_earlier_plugin_is_renumbered_only_when_every_cluster_agrees() -> None:
+    prod = SMCP + sme("rate-limit", phase="PostAuthN", priority=10)  # ties: jwt-claims to 20
+    stage = SMCP + sme("header-check", phase="PostAuthN", priority=5)  # 10 keeps its place
+    migration = migrate(clusters(shared=EARLIER, prod=prod, stage=stage), Options())
+    assert migration.priority_updates == ()
+    (finding,) = [f for f in migration.findings if f.rule == RuleId.SHARED_EXTENSION_DIFFERS]
+    assert finding.resource is not None and finding.resource.kind == "WasmPlugin"
+    assert "(prod: 20; stage: 10)" in finding.message and "left at 10" in finding.message
+    agreed = migrate(clusters(shared=EARLIER, prod=prod, stage=prod), Options())
+    assert [(r.plugin.name, r.priority) for r in agreed.priority_updates] == [("jwt-claims", 20)]
