@@ -60,8 +60,8 @@ class Targets:
     mesh_root: Annotated[list[str] | None, typer.Option(
         "--mesh-root", metavar="DIR", rich_help_panel=TARGETS,
         help="A folder that holds one cluster's manifests (repeatable): each is ordered and "
-        "migrated on its own (default: decided from the control planes and kustomize "
-        "overlays, or meshRoots in .sme-migrate.yaml).",
+        "migrated on its own (default: meshRoots in .sme-migrate.yaml, else the folders the "
+        "control planes and kustomize overlays show to be clusters, SME042).",
     )] = None
 
 
