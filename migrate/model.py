@@ -9,6 +9,8 @@ from typing import Any
 
 JsonObject = Mapping[str, Any]
 Labels = tuple[tuple[str, str], ...]
+DEFAULT_SCOPE = ""  # the one cluster of an input that holds no other (see inventory.clusters)
+Scopes = tuple[str, ...]  # the cluster folders an object belongs to (a shared base: several)
 
 
 def labels_of(mapping: Mapping[str, Any] | None) -> Labels:
@@ -90,6 +92,7 @@ class Resource:
     namespace_hint: str | None = None  # e.g. the `namespace:` of the kustomization listing it
     duplicate_keys: tuple[DuplicateKey, ...] = field(default=(), compare=False, hash=False)
     cluster_context: str | None = None  # the kube context it was read from (location is None)
+    scopes: Scopes = (DEFAULT_SCOPE,)  # the cluster folders it belongs to
 
     @property
     def api_version(self) -> str:
@@ -273,6 +276,7 @@ class Workload:
     labels: Labels
     kind: WorkloadKind
     source: str  # a short human description, e.g. "Deployment bookinfo/productpage"
+    scopes: Scopes = (DEFAULT_SCOPE,)
 
 
 @dataclass(frozen=True)
@@ -302,6 +306,11 @@ class GatewayDecl:
     namespace: str | None
     name: str
     selector: Labels
+    scopes: Scopes = (DEFAULT_SCOPE,)
+
+
+def _within(items: tuple[Any, ...], scope: str) -> tuple[Any, ...]:
+    return tuple(i for i in items if scope in getattr(i, "resource", i).scopes)
 
 
 @dataclass(frozen=True)
@@ -320,6 +329,22 @@ class Inventory:
     gateways: tuple[GatewayDecl, ...] = ()
     services: tuple[Scoped, ...] = ()  # Kubernetes Services (selector = spec.selector)
     envoy_filters: tuple[Scoped, ...] = ()  # EnvoyFilters (selector = workloadSelector.labels)
+
+    @property
+    def scopes(self) -> Scopes:
+        """Every cluster scope an object of the input is in, sorted (the default one first)."""
+        found = {scope for name in _SCOPED_FIELDS for item in getattr(self, name)
+                 for scope in getattr(item, "resource", item).scopes}
+        return tuple(sorted(found)) or (DEFAULT_SCOPE,)
+
+    def within(self, scope: str) -> Inventory:
+        """What one cluster scope holds (the reading problems stay with the whole input)."""
+        return Inventory(**{name: _within(getattr(self, name), scope) for name in _SCOPED_FIELDS})
+
+
+_SCOPED_FIELDS = ("extensions", "control_planes", "member_rolls", "members", "plugins",
+                  "workloads", "custom_authz", "route_filters", "gateways", "services",
+                  "envoy_filters")
 
 
 Scanned = tuple[ResourceRef, Location | None]  # one document a scan read, and where

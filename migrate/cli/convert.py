@@ -31,7 +31,8 @@ ManifestOutput = Annotated[ManifestFormat, output_format(
     "Manifest format: a YAML stream, or a JSON List (as kubectl prints).")]
 OutputDir = Annotated[Path | None, typer.Option(
     "--output-dir", "-d", metavar="DIR", rich_help_panel=OUTPUT,
-    help="Write one file per WasmPlugin into DIR (YAML).",
+    help="Write one file per WasmPlugin into DIR (YAML); one subfolder per cluster when the "
+    "input keeps several.",
 )]
 
 
@@ -49,11 +50,11 @@ def convert_command(display: Display, gating: Gating, targets: Targets, stdin: S
     with file_progress() as progress:
         inputs = input_request(paths, targets, gating, checks, registry, stdin, progress,
                                cluster)
-        result = convert(ConvertRequest(inputs, output_dir))
+        result = convert(ConvertRequest(inputs, output_dir, output is ManifestFormat.YAML))
     for path in result.written:
         typer.echo(f"wrote {path}", err=True)
-    if output_dir is None and not deliver(render_manifests(result.plugins, output),
-                                          output_file):
+    if output_dir is None and not deliver(render_manifests(result.plugins, output,
+                                                           result.clusters), output_file):
         raise typer.Exit(2)
     log_findings(result.report, display.threshold)
     if not result.report.extensions:

@@ -57,6 +57,12 @@ class Targets:
         help="OSSM 3.x target: the new control plane's root namespace; mesh-wide plugins "
         "(those in the old SMCP namespace) are written there.",
     )] = None
+    mesh_root: Annotated[list[str] | None, typer.Option(
+        "--mesh-root", metavar="DIR", rich_help_panel=TARGETS,
+        help="A folder that holds one cluster's manifests (repeatable): each is ordered and "
+        "migrated on its own (default: meshRoots in .sme-migrate.yaml, else the folders the "
+        "control planes and kustomize overlays show to be clusters, SME042).",
+    )] = None
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,14 @@ from migrate.cli.options import (
     Targets,
     Threshold,
 )
+from migrate.inventory.clusters import MeshRoots
 from migrate.model import Severity
 from migrate.pipeline.errors import UsageError
 from migrate.pipeline.request import InputRequest, ModuleRequest, Progress
 from migrate.semantics.outcome import Options
 from migrate.semantics.versions import MeshVersion
 from migrate.settings import suppress
+from migrate.settings.config_file import config_mesh_roots
 from migrate.sources.cluster.request import ClusterRequest
 from migrate.sources.sniff import STDIN
 
@@ -99,9 +101,25 @@ def repackage_prefix(text: str) -> str:
     return prefix
 
 
+def mesh_roots(targets: Targets, gating: Gating, paths: Sequence[str]) -> MeshRoots | None:
+    """`--mesh-root` when given, else the `meshRoots` of the config files; None: neither."""
+    if targets.mesh_root:
+        return MeshRoots(tuple(targets.mesh_root))
+    try:
+        roots, sources = config_mesh_roots(gating.config, paths)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    if not roots:
+        return None
+    return MeshRoots(roots, "meshRoots in " + ", ".join(str(s) for s in sources))
+
+
 def cluster_request(cluster: Cluster | None, paths: Sequence[str],
                     targets: Targets) -> ClusterRequest | None:
     """What `--cluster` and its options ask; a usage error when they clash with the paths."""
+    if cluster is not None and cluster.cluster and targets.mesh_root:
+        raise UsageError("--mesh-root names folders of files; --cluster reads one cluster: "
+                         "drop one of them")
     if cluster is None or not cluster.cluster:
         if cluster is not None and cluster.named:
             raise UsageError("--kubeconfig, --context, -n and -A choose what --cluster reads: "
@@ -130,9 +148,11 @@ def input_request(paths: Sequence[str] | None, targets: Targets, gating: Gating,
                   progress: Progress | None = None,
                   cluster: Cluster | None = None) -> InputRequest:
     paths = tuple(paths or ())
+    request = cluster_request(cluster, paths, targets)
     return InputRequest(
-        cluster=cluster_request(cluster, paths, targets),
+        cluster=request,
         paths=paths,
+        mesh_roots=None if request else mesh_roots(targets, gating, paths),
         options=conversion_options(targets),
         modules=module_request(checks, registry),
         suppressions=suppressions(gating, paths),

@@ -33,7 +33,7 @@ def verify_command(
     from migrate.pipeline.verify import VerifyRequest, verify
 
     request = VerifyRequest(repository, before, after, tuple(paths or ["."]),
-                            conversion_options(targets))
+                            conversion_options(targets), tuple(targets.mesh_root or ()))
     result = verify(request)
     delivered = emit_report(result.report, output.output, output.output_file, Severity.ERROR)
     if delivered is not ExitCode.ERROR and result.exit_code is ExitCode.CLEAN:

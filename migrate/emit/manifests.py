@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -41,8 +42,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def yaml_stream(plugins: Sequence[Mapping[str, Any]]) -> str:
-    return "".join(f"---\n{to_yaml(p)}" for p in plugins)
+CLUSTER_COMMENT = "# sme-migrate cluster: "
+OUTSIDE_CLUSTERS = "(the files outside the cluster folders)"
+Scopes = tuple[str, ...]
+
+
+def yaml_stream(plugins: Sequence[Mapping[str, Any]],
+                clusters: Sequence[Scopes] | None = None) -> str:
+    """`clusters`: each plugin's cluster folders, said in a comment (when the input has several)."""
+    if clusters is None:
+        return "".join(f"---\n{to_yaml(p)}" for p in plugins)
+    return "".join(f"---\n{CLUSTER_COMMENT}{cluster_names(scopes)}\n{to_yaml(p)}"
+                   for p, scopes in zip(plugins, clusters, strict=True))
+
+
+def cluster_names(scopes: Scopes) -> str:
+    return ", ".join(scope or OUTSIDE_CLUSTERS for scope in scopes)
 
 
 class ManifestFormat(StrEnum):
@@ -57,34 +72,53 @@ def json_list(plugins: Sequence[Mapping[str, Any]]) -> str:
 
 
 def render_manifests(placed: Sequence[tuple[str | None, Mapping[str, Any]]],
-                     fmt: ManifestFormat) -> str:
+                     fmt: ManifestFormat, clusters: Sequence[Scopes] | None = None) -> str:
+    """`clusters`: for a YAML stream, the cluster folders of each plugin (a JSON List cannot
+    say them: the caller refuses several clusters there)."""
     plugins = [plugin for _, plugin in placed]
-    return json_list(plugins) if fmt is ManifestFormat.JSON else yaml_stream(plugins)
+    return json_list(plugins) if fmt is ManifestFormat.JSON else yaml_stream(plugins, clusters)
 
 
 def file_name(namespace: str | None, name: str) -> str:
     return f"{namespace or 'no-namespace'}.{name}.wasmplugin.yaml"
 
 
-def _unique(name: str, taken: set[str]) -> str:
-    """Two plugins never share a file: the second of a name gets a counter."""
+def _unique(name: str, taken: set[str], folder: str = ".") -> str:
+    """Two plugins never share a file: the second of a name (in one folder) gets a counter."""
     candidate, counter = name, 2
-    while candidate in taken:
+    while os.path.join(folder, candidate) in taken:
         candidate = name.replace(".wasmplugin.yaml", f".{counter}.wasmplugin.yaml")
         counter += 1
-    taken.add(candidate)
+    taken.add(os.path.join(folder, candidate))
     return candidate
 
 
+def cluster_folders(scopes: Sequence[str]) -> dict[str, str]:
+    """Each cluster scope's subfolder of an output directory: the scope below the folder that
+    holds all of them (clusters/prod, clusters/stage: prod, stage); the default scope (files
+    outside every cluster folder) writes into the directory itself."""
+    named = sorted({scope for scope in scopes if scope})
+    parents = [os.path.dirname(os.path.abspath(scope)) for scope in named]
+    top = os.path.commonpath(parents) if parents else ""
+    folders = {scope: os.path.relpath(os.path.abspath(scope), top) for scope in named}
+    return {"": ".", **folders} if "" in scopes else folders
+
+
 def write_directory(
-    directory: Path, plugins: Sequence[tuple[str | None, Mapping[str, Any]]]
+    directory: Path, plugins: Sequence[tuple[str | None, Mapping[str, Any]]],
+    clusters: Sequence[Scopes] | None = None,
 ) -> list[Path]:
-    """One file per plugin, named by its effective namespace (kustomize's too) and name."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """One file per plugin, named by its effective namespace (kustomize's too) and name; with
+    `clusters`, in one subfolder per cluster (a plugin several clusters read goes to each)."""
+    scopes = clusters or [("",)] * len(plugins)
+    folders = cluster_folders([s for found in scopes for s in found]) if clusters else {"": "."}
     written, taken = [], set[str]()
-    for namespace, plugin in plugins:
-        name = str(plugin.get("metadata", {}).get("name"))
-        path = directory / _unique(file_name(namespace, name), taken)
-        write_atomically(path, to_yaml(plugin))
-        written.append(path)
+    for (namespace, plugin), found in zip(plugins, scopes, strict=True):
+        name = file_name(namespace, str(plugin.get("metadata", {}).get("name")))
+        for scope in found:
+            target = directory / folders[scope]
+            target.mkdir(parents=True, exist_ok=True)
+            path = target / _unique(name, taken, folders[scope])
+            write_atomically(path, to_yaml(plugin))
+            written.append(path)
     return written

@@ -5,21 +5,25 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from migrate.inventory.build import build_inventory
+from migrate.inventory.clusters import Anchor, Clusters, MeshRoots, clusters_finding, decide
 from migrate.inventory.patches import find_patches, is_kustomization
 from migrate.inventory.traffic import is_service, service_of
 from migrate.inventory.workloads import workloads_of
-from migrate.model import Inventory, Resource
+from migrate.model import Finding, Inventory, Resource
 from migrate.sources.documents import parse_resources
-from migrate.sources.files import SourceScan, read_paths, read_workloads
+from migrate.sources.files import STDIN_ARGUMENT, SourceScan, read_paths, read_workloads
+from migrate.sources.kustomize import kustomizations_of
 from migrate.sources.pool import Progress
 from migrate.sources.sniff import STDIN
 from migrate.sources.unparsable import Unparsable
 
 GATEWAY_NEEDLES = (b"gateway", b"proxyv2")
+MESH_KINDS = frozenset({"ServiceMeshExtension", "ServiceMeshControlPlane", "ServiceMeshMemberRoll",
+                        "ServiceMeshMember", "WasmPlugin"})
 log = logging.getLogger(__name__)
 
 
@@ -30,6 +34,7 @@ class Loaded:
     files_scanned: int
     kustomizations: tuple[Resource, ...] = ()
     cluster_context: str | None = None  # set when the resources were read from a cluster
+    clusters: Clusters = field(default_factory=Clusters)  # the cluster folders, if several
 
 
 def workload_needles(inventory: Inventory) -> set[bytes]:
@@ -91,11 +96,58 @@ def _parsed_quietly(path: str) -> tuple[Resource, ...]:
         return ()
 
 
+@dataclass(frozen=True)
+class Scoping:
+    """How to tell the input's clusters apart: the folders named (None: decide on evidence),
+    and what the scopes are relative to (None: the paths as given)."""
+
+    mesh_roots: MeshRoots | None = None
+    base: str | None = None
+
+
+def _clusters(scan: SourceScan, resources: Sequence[Resource], paths: Sequence[str],
+              scoping: Scoping) -> Clusters:
+    """`resources`: what the scan read, without the kustomize patches (fragments)."""
+    anchors = [Anchor.of(path) for path in paths if path != STDIN_ARGUMENT]
+    return decide(resources, kustomizations_of(scan.kustomization_files),
+                  scoping.mesh_roots, anchors, scoping.base)
+
+
+def _scoped(resources: Sequence[Resource], clusters: Clusters, stdin_name: str
+            ) -> tuple[Resource, ...]:
+    """The resources with their cluster scopes (what stdin gives stays in the default one)."""
+    if not clusters.keys:
+        return tuple(resources)
+    return tuple(replace(r, scopes=clusters.scopes_of(r.location.path))
+                 if r.location and r.location.path != stdin_name else r for r in resources)
+
+
+def _clusters_finding(clusters: Clusters, resources: Sequence[Resource]) -> list[Finding]:
+    """SME042, for the mesh objects read (what else lies outside the folders does not matter)."""
+    scoped = {r.location.path: r.scopes for r in resources if r.location and r.kind in MESH_KINDS}
+    finding = clusters_finding(clusters, scoped)
+    return [finding] if finding else []
+
+
+def _in_clusters(scan: SourceScan, resources: list[Resource], paths: Sequence[str],
+                 scoping: Scoping, stdin_name: str
+                 ) -> tuple[list[Resource], Clusters, list[Finding]]:
+    """The resources with their cluster scopes, the clusters, and SME042."""
+    clusters = _clusters(scan, resources, paths, scoping)
+    scoped = _scoped(resources, clusters, stdin_name)
+    noted = _clusters_finding(clusters, scoped)
+    if len({scope for resource in scoped for scope in resource.scopes}) > 1:
+        return list(scoped), clusters, noted
+    # everything is in one cluster: read as one input, as without cluster folders
+    return resources, replace(clusters, keys={}, listed={}), noted
+
+
 def load(
     paths: Sequence[str],
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
     stdin_name: str = STDIN,
+    scoping: Scoping | None = None,
 ) -> Loaded:
     """`stdin_name`: the path what is read from `-` is shown as (`--stdin-filename`)."""
     scan = read_paths(paths, stdin, progress, stdin_name)
@@ -103,25 +155,30 @@ def load(
     others = [r for r in scan.resources if not is_kustomization(r)]
     patches = find_patches([*others, *kustomizations])
     resources = [r for r in scan.resources if not patches.is_patch(r)]
-    inventory = build_inventory(resources, scan.findings + patches.findings)
+    resources, clusters, noted = _in_clusters(scan, resources, paths, scoping or Scoping(),
+                                              stdin_name)
+    inventory = build_inventory(resources, [*noted, *scan.findings, *patches.findings])
     if inventory.extensions and scan.workload_files:
         extra = read_workloads(scan.workload_files, GATEWAY_NEEDLES, workload_needles(inventory),
                                namespace_wide(inventory))
-        found = tuple(w for r in extra for w in workloads_of(r))
-        services = tuple(service_of(r) for r in extra if is_service(r))
+        scoped = _scoped(extra, clusters, stdin_name)
+        found = tuple(w for r in scoped for w in workloads_of(r))
+        services = tuple(service_of(r) for r in scoped if is_service(r))
         inventory = replace(inventory, workloads=inventory.workloads + found,
                             services=inventory.services + services)
-    inventory = _with_services(inventory, scan.service_files)
-    return Loaded(inventory, scan.resources, scan.files_scanned, kustomizations)
+    inventory = _with_services(inventory, scan.service_files, clusters, stdin_name)
+    return Loaded(inventory, scan.resources, scan.files_scanned, kustomizations,
+                  clusters=clusters)
 
 
-def _with_services(inventory: Inventory, service_files: Sequence[str]) -> Inventory:
+def _with_services(inventory: Inventory, service_files: Sequence[str], clusters: Clusters,
+                   stdin_name: str) -> Inventory:
     """The Services of files that hold no pod template, read when they name a label value of
     a workload the input holds: whether a Service selects a pod decided whether Maistra ran
     extensions on it (SME038)."""
     if not inventory.extensions or not inventory.workloads or not service_files:
         return inventory
     values = {value.encode() for w in inventory.workloads for _, value in w.labels if value}
-    found = read_workloads(service_files, (), values)
+    found = _scoped(read_workloads(service_files, (), values), clusters, stdin_name)
     services = tuple(service_of(r) for r in found if is_service(r))
     return replace(inventory, services=inventory.services + services)

@@ -30,7 +30,8 @@ def extensions_in(template: Resource) -> Iterator[TemplateObject]:
     for index, body in enumerate(objects if isinstance(objects, list) else ()):
         if isinstance(body, Mapping) and body.get("kind") == SME_KIND:
             location = template.location_of(f"objects.{index}")
-            yield TemplateObject(template, index, Resource(dict(body), location))
+            resource = Resource(dict(body), location, scopes=template.scopes)
+            yield TemplateObject(template, index, resource)
 
 
 def template_findings(template: Resource) -> list[Finding]:

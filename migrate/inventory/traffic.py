@@ -51,7 +51,7 @@ def route_filters_of(resource: Resource) -> RouteFilters | None:
 
 def gateway_of(resource: Resource) -> GatewayDecl:
     selector = labels_of(_mapping(resource.spec.get("selector")))
-    return GatewayDecl(resource.namespace, resource.name, selector)
+    return GatewayDecl(resource.namespace, resource.name, selector, resource.scopes)
 
 
 def service_of(resource: Resource) -> Scoped:

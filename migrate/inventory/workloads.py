@@ -91,7 +91,7 @@ def workloads_of(resource: Resource) -> tuple[Workload, ...]:
     if kind is None:
         return ()
     source = f"{resource.kind} {resource.namespace or '-'}/{resource.name}"
-    return (Workload(resource.namespace, labels, kind, source),)
+    return (Workload(resource.namespace, labels, kind, source, resource.scopes),)
 
 
 def _gateway_enabled(gateways: Mapping[str, Any], key: str) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
+from migrate.inventory.clusters import MeshRoots
 from migrate.model import Severity
 from migrate.semantics.outcome import Options
 from migrate.settings.suppress import Suppressions
@@ -40,3 +41,4 @@ class InputRequest:
     stdin_filename: str = STDIN  # the path findings from stdin are reported under
     progress: Progress | None = None
     cluster: ClusterRequest | None = None  # read a cluster instead of `paths`
+    mesh_roots: MeshRoots | None = None  # the cluster folders (None: decided on evidence)

@@ -7,11 +7,12 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from migrate.inventory.load import Loaded, load
+from migrate.inventory.load import Loaded, Scoping, load
 from migrate.model import Finding, ScanReport, scanned_of
 from migrate.modules.copies import Repackaged
 from migrate.pipeline.errors import UsageError
 from migrate.pipeline.request import InputRequest, ModuleRequest
+from migrate.pipeline.roots import check_mesh_roots
 from migrate.semantics.migration import migrate, sort_findings
 from migrate.semantics.outcome import Migration, Options
 from migrate.settings import suppress
@@ -30,9 +31,11 @@ class MigrationRun:
 def load_inputs(request: InputRequest) -> Loaded:
     if request.cluster is not None:
         return _load_cluster(request.cluster)
+    if request.mesh_roots is not None:
+        check_mesh_roots(request.mesh_roots, request.paths)
     try:
         return load(request.paths, request.stdin if "-" in request.paths else None,
-                    request.progress, request.stdin_filename)
+                    request.progress, request.stdin_filename, Scoping(request.mesh_roots))
     except FileNotFoundError as error:
         raise UsageError(f"no such file or directory: {error.filename or error}") from error
     except StdinUnavailable as error:

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from migrate.inventory.load import Loaded, load
+from migrate.inventory.clusters import MeshRoots
+from migrate.inventory.load import Loaded, Scoping, load
 from migrate.model import Finding, ScanReport
 from migrate.pipeline.errors import UsageError
+from migrate.pipeline.roots import check_mesh_roots
 from migrate.pipeline.status import ExitCode
 from migrate.rules import RuleId, finding
 from migrate.semantics.outcome import Options
@@ -34,6 +36,7 @@ class VerifyRequest:
     after: str  # a git ref holding the WasmPlugins
     paths: tuple[str, ...] = (".",)  # relative to `repository`
     options: Options = field(default_factory=Options)
+    mesh_roots: tuple[str, ...] = ()  # cluster folders, relative to `repository` (() : decide)
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,11 @@ class VerifyResult:
 
 
 def verify(request: VerifyRequest) -> VerifyResult:
-    with _checkout(request, request.before) as before, _checkout(request, request.after) as after:
-        lines = state_differences(before.inventory, after.inventory, request.options)
+    """The clusters are the ones `before` has (named or decided), for both refs alike."""
+    with _checkout(request, request.before, request.mesh_roots) as before:
+        folders = tuple(before.clusters.folders) or (".",)
+        with _checkout(request, request.after, folders, named=False) as after:
+            lines = state_differences(before.inventory, after.inventory, request.options)
         extensions = len(before.inventory.extensions)
         files = before.files_scanned + after.files_scanned
     findings = tuple(_difference(request, line) for line in lines[:MAX_REPORTED])
@@ -58,13 +64,41 @@ def _difference(request: VerifyRequest, line: str) -> Finding:
 
 
 @contextmanager
-def _checkout(request: VerifyRequest, ref: str) -> Iterator[Loaded]:
-    """The manifests at `ref`, read from a temporary export (the work tree is never touched)."""
+def _checkout(request: VerifyRequest, ref: str, roots: tuple[str, ...] = (), named: bool = True
+              ) -> Iterator[Loaded]:
+    """The manifests at `ref`, read from a temporary export (the work tree is never touched).
+    `roots`: the cluster folders, relative to `repository` when the
+    user `named` them, else to the export (as its scopes are)."""
     archive, names = _archive(request.repository, ref, request.paths)
     with tempfile.TemporaryDirectory(prefix="sme-migrate-verify-") as directory:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(directory, filter="data")
-        yield load([os.path.normpath(Path(directory) / name) for name in names])
+        paths = [os.path.normpath(Path(directory) / name) for name in names]
+        scoping = Scoping(_roots(request, ref, roots, named, directory, paths), directory)
+        yield load(paths, scoping=scoping)
+
+
+def _roots(request: VerifyRequest, ref: str, roots: tuple[str, ...], named: bool,
+           directory: str, paths: list[str]) -> MeshRoots | None:
+    if not roots:
+        return None
+    if not named:
+        return MeshRoots(tuple(os.path.normpath(Path(directory) / r) for r in roots),
+                         f"the cluster folders of {request.before}")
+    found = MeshRoots(tuple(os.path.normpath(Path(directory) / name) for name in
+                            _git_names(request.repository, roots)))
+    check_mesh_roots(found, paths, [f"{root} (at {ref})" for root in roots])
+    return found
+
+
+def _git_names(repository: Path, paths: tuple[str, ...]) -> list[str]:
+    import git
+
+    try:
+        return _in_repository(git.Repo(repository, search_parent_directories=True), repository,
+                              paths)
+    except git.InvalidGitRepositoryError as error:
+        raise UsageError(f"{repository} is not a git repository") from error
 
 
 def _archive(repository: Path, ref: str, paths: tuple[str, ...]) -> tuple[bytes, list[str]]:

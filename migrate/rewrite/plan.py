@@ -190,8 +190,11 @@ def _template_unit(given: RewriteInput, refused: Mapping[str, str], found: Templ
 
 
 def _same_name(given: RewriteInput, extension: Extension) -> str | None:
+    """A WasmPlugin of the extension's name in a cluster that reads the extension."""
+    scopes = set(extension.resource.scopes)
     for plugin in given.inventory.plugins:
-        if (plugin.name, plugin.namespace) == (extension.name, extension.namespace):
+        if (plugin.name, plugin.namespace) == (extension.name, extension.namespace) and (
+                scopes.intersection(plugin.resource.scopes)):
             location = plugin.resource.location
             return f"{location.path}:{location.line}" if location else "in the input"
     return None

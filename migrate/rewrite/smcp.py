@@ -94,11 +94,20 @@ def _whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
 def still_served(plane: ControlPlane, remaining: Sequence[Extension],
                  hidden: Sequence[Location], meshes: Sequence[Mesh], default_root: str
                  ) -> list[str]:
-    """What would stop working if this plane's wasmExtensions went away."""
-    served = [e for e in remaining if (mesh := mesh_of(e.namespace, tuple(meshes), default_root))
-              and mesh.root == plane.namespace]
+    """What would stop working if this plane's wasmExtensions went away (in the clusters that
+    read it: the meshes are each cluster scope's)."""
+    served = [e for e in remaining if any(_served_by(plane, e, scope, meshes, default_root)
+                                          for scope in e.resource.scopes)]
     names = [f"{e.namespace or '-'}/{e.name}" for e in served]
     return names + [f"an extension in {h.path} (not parsable)" for h in hidden]
+
+
+def _served_by(plane: ControlPlane, extension: Extension, scope: str, meshes: Sequence[Mesh],
+               default_root: str) -> bool:
+    if scope not in plane.resource.scopes:
+        return False
+    mesh = mesh_of(extension.namespace, tuple(meshes), default_root, scope)
+    return mesh is not None and mesh.root == plane.namespace
 
 
 def kept_finding(plane: ControlPlane, kept: Sequence[str]) -> Finding:

@@ -20,7 +20,7 @@ from migrate.semantics.chain import (
     SimWorkload,
     with_policies,
 )
-from migrate.semantics.outcome import Migration
+from migrate.semantics.outcome import ClusterMigration, Migration
 from migrate.semantics.siminputs import MeshInputs, mesh_inputs, sim_workload
 from migrate.semantics.verify import TIE_MARKER, Moved, chain_pair, moves, without_known
 from migrate.semantics.versions import MeshVersion
@@ -67,6 +67,11 @@ class MeshChains:
     root: str
     simulated: bool  # no workload in the input: one per label set the selectors imply
     groups: tuple[WorkloadGroup, ...]
+    scope: str = ""  # the cluster folder, when the input keeps several
+
+    @property
+    def label(self) -> str:
+        return f"{self.root} in {self.scope}" if self.scope else self.root
 
     @property
     def workloads(self) -> int:
@@ -99,11 +104,21 @@ def matches(wanted: str, name: str, namespace: str) -> bool:
 def chain_view(inventory: Inventory, migration: Migration, version: MeshVersion,
                workload: str | None = None) -> ChainView:
     meshes = []
-    for mesh in migration.meshes:
-        inputs = mesh_inputs(inventory, mesh, migration.conversions, migration.reordered)
-        if inputs is not None:
-            meshes.append(_mesh_chains(inputs, version, workload))
+    for read, cluster in _clusters(inventory, migration):
+        for mesh in cluster.meshes:
+            inputs = mesh_inputs(read, mesh, cluster.conversions, cluster.reordered)
+            if inputs is not None:
+                meshes.append(_mesh_chains(inputs, version, workload))
     return ChainView(tuple(m for m in meshes if m.groups))
+
+
+def _clusters(inventory: Inventory, migration: Migration
+              ) -> list[tuple[Inventory, ClusterMigration]]:
+    """What each cluster scope reads, and its migration (one: the whole input and run)."""
+    if len(migration.clusters) > 1:
+        return [(inventory.within(c.scope), c) for c in migration.clusters]
+    return [(inventory, ClusterMigration("", migration.conversions, migration.meshes,
+                                         migration.reordered))]
 
 
 def _named(inputs: MeshInputs) -> list[tuple[str, SimWorkload]]:
@@ -135,7 +150,7 @@ def _mesh_chains(inputs: MeshInputs, version: MeshVersion, wanted: str | None) -
         pairs.setdefault((tuple(maistra), tuple(istio)), []).append(name)
     groups = [_group(inputs, sorted(names), list(m), list(i)) for (m, i), names in pairs.items()]
     groups.sort(key=lambda g: (list(Verdict).index(g.verdict) * -1, g.workloads))
-    return MeshChains(inputs.root, not inputs.known, tuple(groups))
+    return MeshChains(inputs.root, not inputs.known, tuple(groups), inputs.mesh.scope)
 
 
 def _group(inputs: MeshInputs, names: list[str], maistra: list[str], istio: list[str]

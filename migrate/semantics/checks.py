@@ -37,7 +37,7 @@ def inactivity_reasons(extension: Extension, mesh: Mesh | None) -> list[str]:
     if mesh is None:
         reasons.append(f"namespace {extension.namespace} is not a member of any mesh in the input")
     elif mesh.extensions_enabled is False:
-        reasons.append(f"{mesh.disabled_reason} (mesh {mesh.root})")
+        reasons.append(f"{mesh.disabled_reason} (mesh {mesh.label})")
     elif mesh.inert_reason and extension.namespace not in mesh.filter_namespaces:
         reasons.append(mesh.inert_reason)
     if not extension.image:
@@ -131,7 +131,7 @@ def _unknowns(extension: Extension, mesh: Mesh | None) -> list[str]:
     if extension.ready is None:
         unknown.append("its readiness (no status in the input)")
     if mesh is not None and mesh.contains(extension.namespace) is None:
-        unknown.append(f"whether its namespace is a member of mesh {mesh.root} "
+        unknown.append(f"whether its namespace is a member of mesh {mesh.label} "
                        "(no ServiceMeshMemberRoll in the input)")
     if mesh is not None and mesh.extensions_enabled is None:
         unknown.append("whether Wasm extensions were enabled (no ServiceMeshControlPlane "
@@ -244,8 +244,9 @@ def duplicate_findings(extensions: Sequence[Extension]) -> list[Finding]:
         for extension in copies:
             others = ", ".join(_where(o) for o in copies if o is not extension)
             found.append(_finding(extension, RuleId.DUPLICATE_EXTENSION,
-                                             f"also defined at {others}; scan each "
-                                  "cluster's folder on its own"))
+                                             f"also defined at {others}; if these are "
+                                  "separate clusters, name each one's folder with --mesh-root "
+                                  "(or scan each on its own)"))
     return found
 
 

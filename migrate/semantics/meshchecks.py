@@ -39,8 +39,29 @@ def _version_finding(plane: ControlPlane) -> Finding | None:
                           "spec.version")
 
 
+def _where(plane: ControlPlane) -> str:
+    location = plane.resource.location
+    if location is None:
+        return "the input"
+    return f"{location.path}:{location.line}" if location.line else location.path
+
+
+def duplicate_plane_findings(planes: Sequence[ControlPlane]) -> list[Finding]:
+    """More than one control plane of a namespace in one cluster scope: only the first counts."""
+    by_namespace: dict[str, list[ControlPlane]] = {}
+    for plane in planes:
+        by_namespace.setdefault(plane.namespace, []).append(plane)
+    return [_plane_finding(plane, RuleId.DUPLICATE_CONTROL_PLANE, f"namespace {plane.namespace} "
+                           f"already has ServiceMeshControlPlane {copies[0].name} "
+                           f"({_where(copies[0])}), which decides the mesh: one cluster holds "
+                           "one control plane per namespace; if they belong to separate "
+                           "clusters, name each cluster's folder with --mesh-root",
+                           "metadata.name")
+            for copies in by_namespace.values() for plane in copies[1:]]
+
+
 def control_plane_findings(inventory: Inventory) -> list[Finding]:
-    found = []
+    found = duplicate_plane_findings(inventory.control_planes)
     for plane in inventory.control_planes:
         if plane.wasm_extensions is not None:
             found.append(_plane_finding(
@@ -104,7 +125,7 @@ def equivalence_findings(
             continue
         result = compare(inputs.workloads, inputs.extensions, inputs.plugins, mesh.root,
                          options.target)
-        found.extend(rules.finding(RuleId.EQUIVALENCE_VIOLATION, f"mesh {mesh.root}: {line}")
+        found.extend(rules.finding(RuleId.EQUIVALENCE_VIOLATION, f"mesh {mesh.label}: {line}")
                      for line in result.broken[:MAX_DIFFERENCES_REPORTED])
         found.extend(trafficchecks.moved_findings(result.moved, inputs.refs(), inventory, mesh))
         found.extend(trafficchecks.unchecked_gateway_findings(inventory, mesh, inputs.migrated))

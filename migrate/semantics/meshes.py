@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from migrate.model import ControlPlane, Inventory
+from migrate.model import DEFAULT_SCOPE, ControlPlane, Inventory
 from migrate.semantics.versions import MeshVersion
 
 
@@ -17,6 +17,13 @@ class Mesh:
     disabled_reason: str = ""
     inert_reason: str = ""  # OSSM 2.1/2.2, telemetry off, no EnvoyFilter at the root
     filter_namespaces: frozenset[str] = frozenset()  # namespaces holding an EnvoyFilter
+    scope: str = DEFAULT_SCOPE  # the cluster folder it is read from
+
+    @property
+    def label(self) -> str:
+        """How findings name it: its root namespace, and its cluster folder when there are
+        several."""
+        return f"{self.root} in {self.scope}" if self.scope else self.root
 
     def contains(self, namespace: str | None) -> bool | None:
         """True/False when known; None when the input does not say."""
@@ -82,7 +89,9 @@ def _members_by_root(inventory: Inventory) -> dict[str, set[str]]:
     return members
 
 
-def build_meshes(inventory: Inventory, default_root: str) -> tuple[Mesh, ...]:
+def build_meshes(inventory: Inventory, default_root: str, scope: str = DEFAULT_SCOPE
+                 ) -> tuple[Mesh, ...]:
+    """The meshes of one cluster scope (`inventory` holds only what that scope reads)."""
     planes: dict[str, ControlPlane] = {}
     for plane in inventory.control_planes:
         planes.setdefault(plane.namespace, plane)
@@ -95,12 +104,16 @@ def build_meshes(inventory: Inventory, default_root: str) -> tuple[Mesh, ...]:
         enabled, reason = extensions_enabled(planes.get(root))
         known = frozenset(members.get(root, ())) if root in rolls else None
         meshes.append(Mesh(root, planes.get(root), known, enabled, reason,
-                           _inert_reason(planes.get(root), filters), filters))
+                           _inert_reason(planes.get(root), filters), filters, scope))
     return tuple(meshes)
 
 
-def mesh_of(namespace: str | None, meshes: tuple[Mesh, ...], default_root: str) -> Mesh | None:
-    """The mesh a namespace belongs to; None when every mesh's membership excludes it."""
+def mesh_of(namespace: str | None, meshes: tuple[Mesh, ...], default_root: str,
+            scope: str | None = None) -> Mesh | None:
+    """The mesh a namespace (of the cluster scope, when given) belongs to; None when every
+    mesh's membership excludes it."""
+    if scope is not None:
+        meshes = tuple(mesh for mesh in meshes if mesh.scope == scope)
     for mesh in meshes:
         if mesh.contains(namespace) is True:
             return mesh

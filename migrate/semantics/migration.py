@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from migrate.model import ExistingPlugin, Extension, Finding, Inventory, SmePhase
-from migrate.semantics import checks
+from migrate.semantics import checks, shared
 from migrate.semantics.convert import PluginPlan, field_findings, wasm_plugin
 from migrate.semantics.effective import ConfigOutcome, resolve, resolve_config
 from migrate.semantics.meshes import Mesh, build_meshes, mesh_of
 from migrate.semantics.ordering import PLUGIN_PHASE_OF, Ranked, assign_priorities
-from migrate.semantics.outcome import Conversion, Migration, Options, Reordered
+from migrate.semantics.outcome import (
+    ClusterMigration,
+    Conversion,
+    Migration,
+    Options,
+    Reordered,
+)
 from migrate.semantics.targets import Target, WorkloadIndex
 from migrate.semantics.unrendered import unrendered_finding
 
@@ -169,8 +175,19 @@ def _convert_mesh(
     return conversions, _reorder(earlier, mesh, assignment.priorities)
 
 
-def migrate(inventory: Inventory, options: Options) -> Migration:
-    meshes = build_meshes(inventory, options.control_plane_namespace)
+@dataclass(frozen=True)
+class _Converted:
+    """One cluster scope's conversions, before the findings about the whole scope."""
+
+    scope: str
+    inventory: Inventory  # what the scope reads
+    meshes: tuple[Mesh, ...]
+    conversions: tuple[Conversion, ...]  # in the order of `inventory.extensions`
+    reordered: tuple[Reordered, ...]
+
+
+def _convert_scope(inventory: Inventory, options: Options, scope: str) -> _Converted:
+    meshes = build_meshes(inventory, options.control_plane_namespace, scope)
     notes: list[list[Finding]] = []
     by_mesh: dict[str, list[Candidate]] = {}
     for index, extension in enumerate(inventory.extensions):
@@ -188,8 +205,53 @@ def migrate(inventory: Inventory, options: Options) -> Migration:
     conversions = tuple(
         _merge(ext, notes[i], converted.get(i)) for i, ext in enumerate(inventory.extensions)
     )
-    findings = checks.run_level_findings(inventory, meshes, conversions, reordered, options)
-    return Migration(conversions, sort_findings(findings), meshes, tuple(reordered))
+    return _Converted(scope, inventory, meshes, conversions, tuple(reordered))
+
+
+def _findings(part: _Converted, options: Options) -> list[Finding]:
+    return checks.run_level_findings(part.inventory, part.meshes, part.conversions,
+                                     part.reordered, options)
+
+
+def _cluster(part: _Converted) -> ClusterMigration:
+    return ClusterMigration(part.scope, part.conversions, part.meshes, part.reordered)
+
+
+def migrate(inventory: Inventory, options: Options) -> Migration:
+    scopes = inventory.scopes
+    if len(scopes) == 1:
+        part = _convert_scope(inventory, options, scopes[0])
+        return Migration(part.conversions, sort_findings(_findings(part, options)), part.meshes,
+                         part.reordered, (_cluster(part),))
+    return _migrate_clusters(inventory, options, scopes)
+
+
+def _migrate_clusters(inventory: Inventory, options: Options, scopes: Sequence[str]
+                      ) -> Migration:
+    """Each cluster scope on its own; an extension several read (a shared base) is converted
+    only when they all give it the same WasmPlugin."""
+    parts = [_convert_scope(inventory.within(scope), options, scope) for scope in scopes]
+    decided = shared.decide_conversions(
+        inventory.extensions, [(p.scope, p.inventory.extensions, p.conversions) for p in parts])
+    again = shared.decide_reordered([(p.scope, p.reordered) for p in parts])
+    parts = [_settled(p, decided, again) for p in parts]
+    found = [*inventory.findings, *again.findings]
+    for part in parts:
+        found += _findings(part, options)
+    return Migration(tuple(decided.final[id(e)] for e in inventory.extensions),
+                     sort_findings(found), tuple(m for p in parts for m in p.meshes),
+                     tuple(again.merged([p.reordered for p in parts])),
+                     tuple(_cluster(p) for p in parts))
+
+
+def _settled(part: _Converted, decided: shared.Decided, again: shared.Renumbered
+             ) -> _Converted:
+    """The scope's part with what the scopes decided together: a shared extension they
+    disagree on is not converted, a shared earlier plugin not renumbered."""
+    conversions = tuple(decided.overridden.get(id(e), c) for e, c in zip(
+        part.inventory.extensions, part.conversions, strict=True))
+    reordered = tuple(r for r in part.reordered if id(r.plugin) in again.kept)
+    return replace(part, conversions=conversions, reordered=reordered)
 
 
 def _merge(extension: Extension, notes: list[Finding], converted: Conversion | None) -> Conversion:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from migrate.model import ExistingPlugin, Extension, Finding, SmePhase
+from migrate.model import ExistingPlugin, Extension, Finding, Scopes, SmePhase
 from migrate.semantics.effective import ModuleDefaults
 from migrate.semantics.meshes import Mesh
 from migrate.semantics.versions import DEFAULT_TARGET, MeshVersion
@@ -62,34 +62,65 @@ class Reordered:
 
 
 @dataclass(frozen=True)
+class ClusterMigration:
+    """What one cluster scope's migration gave: its conversions (of the extensions it reads,
+    with what the other scopes decided folded in), meshes and earlier plugins ordered again."""
+
+    scope: str
+    conversions: tuple[Conversion, ...]
+    meshes: tuple[Mesh, ...]
+    reordered: tuple[Reordered, ...] = ()
+
+
+Placed = tuple[str | None, Mapping[str, Any]]  # (effective namespace, WasmPlugin)
+ScopedPlaced = tuple[Scopes, str | None, Mapping[str, Any]]  # with its cluster scopes
+
+
+@dataclass(frozen=True)
 class Migration:
     conversions: tuple[Conversion, ...]
     findings: tuple[Finding, ...]  # every finding of the run, in a stable order
-    meshes: tuple[Mesh, ...]
+    meshes: tuple[Mesh, ...]  # of every cluster scope
     reordered: tuple[Reordered, ...] = ()
+    clusters: tuple[ClusterMigration, ...] = ()  # one per cluster scope (one: the whole input)
 
     @property
     def priority_updates(self) -> tuple[Reordered, ...]:
         return tuple(r for r in self.reordered if r.changed)
 
     @property
-    def placed_plugins(self) -> list[tuple[str | None, Mapping[str, Any]]]:
+    def placed_plugins(self) -> list[Placed]:
         """(effective namespace, WasmPlugin), sorted by namespace and name.
 
         The effective namespace includes one kustomize gives; the plugin body keeps the
         extension's own `metadata.namespace` (or none), so kustomize still places it.
         """
-        placed = [(c.plugin["metadata"].get("namespace") or c.extension.namespace, c.plugin)
-                  for c in self.conversions if c.plugin is not None]
-        return sorted(placed, key=lambda p: (p[0] or "", str(p[1]["metadata"]["name"])))
+        return [(namespace, plugin) for _, namespace, plugin in _sorted(self._converted())]
+
+    def _converted(self) -> list[ScopedPlaced]:
+        return [(c.extension.resource.scopes,
+                 c.plugin["metadata"].get("namespace") or c.extension.namespace, c.plugin)
+                for c in self.conversions if c.plugin is not None]
 
     @property
     def plugins(self) -> list[Mapping[str, Any]]:
         return [plugin for _, plugin in self.placed_plugins]
 
     @property
-    def output_plugins(self) -> list[tuple[str | None, Mapping[str, Any]]]:
+    def output_plugins(self) -> list[Placed]:
         """What to apply: the converted plugins and the earlier ones whose priority changed."""
-        updated = [(r.plugin.namespace, r.updated_body()) for r in self.priority_updates]
-        placed = [*self.placed_plugins, *updated]
-        return sorted(placed, key=lambda p: (p[0] or "", str(p[1]["metadata"]["name"])))
+        return [(namespace, plugin) for _, namespace, plugin in self.scoped_output_plugins]
+
+    @property
+    def scoped_output_plugins(self) -> list[ScopedPlaced]:
+        """`output_plugins` with the cluster scopes each is for, sorted by namespace and name
+        (and by scope first when the input keeps several clusters)."""
+        updated = [(r.plugin.resource.scopes, r.plugin.namespace, r.updated_body())
+                   for r in self.priority_updates]
+        return _sorted([*self._converted(), *updated], by_scope=len(self.clusters) > 1)
+
+
+def _sorted(placed: list[ScopedPlaced], by_scope: bool = False) -> list[ScopedPlaced]:
+    if by_scope:
+        return sorted(placed, key=lambda p: (p[0], p[1] or "", str(p[2]["metadata"]["name"])))
+    return sorted(placed, key=lambda p: (p[1] or "", str(p[2]["metadata"]["name"])))

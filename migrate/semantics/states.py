@@ -42,9 +42,19 @@ def _in_mesh(namespace: str | None, mesh: Mesh, meshes: tuple[Mesh, ...], root: 
 
 
 def state_differences(before: Inventory, after: Inventory, options: Options) -> list[str]:
-    """One line per workload whose chain differs, per mesh (the meshes as `before` has them)."""
+    """One line per workload whose chain differs, per mesh (the meshes as `before` has them),
+    per cluster scope when the manifests keep several."""
+    scopes = sorted({*before.scopes, *after.scopes})
+    if len(scopes) == 1:
+        return _scope_differences(before, after, options, scopes[0])
+    return [line for scope in scopes for line in _scope_differences(
+        before.within(scope), after.within(scope), options, scope)]
+
+
+def _scope_differences(before: Inventory, after: Inventory, options: Options, scope: str
+                       ) -> list[str]:
     root = options.control_plane_namespace
-    meshes = build_meshes(before, root)
+    meshes = build_meshes(before, root, scope)
     extensions = [sim for e in before.extensions if (sim := _sim_extension(e))]
     plugins = [_sim_plugin(p) for p in after.plugins]
     workloads = [SimWorkload(w.namespace or "", w.labels, w.kind)
@@ -58,7 +68,7 @@ def state_differences(before: Inventory, after: Inventory, options: Options) -> 
         theirs = [p for p in plugins if inside(p.namespace)]
         lines = _mesh_differences(mesh, mine, theirs,
                                   [w for w in workloads if inside(w.namespace)], options)
-        found.extend(f"mesh {mesh.root}: {line}" for line in lines)
+        found.extend(f"mesh {mesh.label}: {line}" for line in lines)
     return found
 
 

@@ -8,6 +8,9 @@ ignore:
     namespace: bookinfo
     name: ratings-*
     reason: the plugin treats an empty configuration like null
+meshRoots:                      # one folder per cluster (relative to this file), as --mesh-root
+  - clusters/prod
+  - clusters/stage
 ```
 """
 
@@ -22,7 +25,7 @@ import yaml
 
 CONFIG_NAME = ".sme-migrate.yaml"
 MAX_CONFIG_BYTES = 1024 * 1024
-_TOP_LEVEL_KEYS = frozenset({"ignore"})
+_TOP_LEVEL_KEYS = frozenset({"ignore", "meshRoots"})
 _IGNORE_KEYS = frozenset({"rule", "namespace", "name", "reason"})
 
 
@@ -30,6 +33,7 @@ _IGNORE_KEYS = frozenset({"rule", "namespace", "name", "reason"})
 class Settings:
     source: Path
     ignore: tuple[str, ...] = ()  # entries in --ignore syntax
+    mesh_roots: tuple[str, ...] = ()  # cluster folders, joined to the file's own folder
 
 
 def config_files(config_path: Path | None, scan_roots: Sequence[str]) -> tuple[Path, ...]:
@@ -78,14 +82,37 @@ def _settings(path: Path, content: Any) -> Settings:
     if content is None:
         return Settings(path)
     if not isinstance(content, Mapping):
-        raise ValueError(f"config file {path}: expected a mapping with the key `ignore`")
+        raise ValueError(f"config file {path}: expected a mapping with the key `ignore` (or "
+                         "`meshRoots`)")
     unknown = sorted(str(key) for key in content if key not in _TOP_LEVEL_KEYS)
     if unknown:
-        raise ValueError(f"config file {path}: unknown key {unknown[0]!r} (known: ignore)")
+        raise ValueError(f"config file {path}: unknown key {unknown[0]!r} (known: ignore, "
+                         "meshRoots)")
     entries = content.get("ignore") or []
     if not isinstance(entries, list):
         raise ValueError(f"config file {path}: `ignore` must be a list")
-    return Settings(path, tuple(_ignore_spec(path, entry) for entry in entries))
+    return Settings(path, tuple(_ignore_spec(path, entry) for entry in entries),
+                    _mesh_roots(path, content.get("meshRoots")))
+
+
+def _mesh_roots(path: Path, entries: Any) -> tuple[str, ...]:
+    if entries is None:
+        return ()
+    if not isinstance(entries, list) or not all(isinstance(e, str) and e for e in entries):
+        raise ValueError(f"config file {path}: `meshRoots` must be a list of folders")
+    return tuple(str(path.parent / entry) for entry in entries)
+
+
+def config_mesh_roots(config_path: Path | None, scan_roots: Sequence[str]
+                      ) -> tuple[tuple[str, ...], tuple[Path, ...]]:
+    """The `meshRoots` of the config files that apply, and the files that set them."""
+    roots: list[str] = []
+    sources: list[Path] = []
+    for path in config_files(config_path, scan_roots):
+        found = load_settings(path).mesh_roots
+        roots.extend(found)
+        sources.extend([path] if found else [])
+    return tuple(dict.fromkeys(roots)), tuple(sources)
 
 
 def _ignore_spec(path: Path, entry: Any) -> str:

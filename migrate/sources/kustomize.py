@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import yaml
@@ -17,6 +18,17 @@ _log = logging.getLogger(__name__)
 class Kustomization:
     namespace: str | None
     listed: frozenset[str]  # absolute, normalised paths of its local resources and bases
+
+
+def kustomizations_of(files: Iterable[str]) -> dict[str, Kustomization]:
+    """Each kustomization file's directory (absolute) and what it lists; unreadable ones are
+    left out (the scan reports what it cannot read)."""
+    found = {}
+    for directory in sorted({os.path.dirname(os.path.abspath(path)) for path in files}):
+        kustomization = _read_kustomization(directory)
+        if kustomization is not None:
+            found[directory] = kustomization
+    return found
 
 
 class NamespaceHints:

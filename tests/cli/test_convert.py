@@ -1,4 +1,10 @@
-"""Golden conversions: testdata/convert/<case>/input.* -> expected.yaml (+ findings, exit code)."""
+"""Golden conversions: testdata/convert/<case>/input.* -> expected.yaml (+ findings, exit code).
+
+Each case runs in its own directory with the input named relatively (`input.tree`), as a user
+runs it in a repository: what the output says about folders (the cluster comments) stays the
+same wherever the checkout is, and `args` name folders the same way
+(`--mesh-root input.tree/clusters/prod`).
+"""
 
 from pathlib import Path
 
@@ -21,18 +27,24 @@ def case_args(case: Path) -> list[str]:
     return args.read_text().split() if args.exists() else []
 
 
+def in_case(case: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Work in the case's directory; the input's name relative to it."""
+    monkeypatch.chdir(case)
+    return Path(case_input(case)).name
+
+
 @pytest.mark.parametrize("case", sorted(CASES.iterdir()), ids=lambda p: p.name)
-def test_golden_conversion(case: Path) -> None:
-    outcome = sme_migrate("convert", case_input(case), *case_args(case))
+def test_golden_conversion(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outcome = sme_migrate("convert", in_case(case, monkeypatch), *case_args(case))
     assert outcome.stdout == (case / "expected.yaml").read_text()
     exit_file = case / "exit-code"
     assert outcome.exit_code == (int(exit_file.read_text()) if exit_file.exists() else 0)
 
 
 @pytest.mark.parametrize("case", sorted(CASES.iterdir()), ids=lambda p: p.name)
-def test_golden_findings(case: Path) -> None:
-    outcome = sme_migrate("scan", case_input(case), *case_args(case), "--format", "json",
-                          "--fail-on", "never")
+def test_golden_findings(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outcome = sme_migrate("scan", in_case(case, monkeypatch), *case_args(case), "--format",
+                          "json", "--fail-on", "never")
     found = set()
     for finding in outcome.json()["findings"]:
         resource = finding["resource"]

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from migrate.settings.config_file import CONFIG_NAME, Settings, config_files, load_settings
+from migrate.settings.config_file import (
+    CONFIG_NAME,
+    Settings,
+    config_files,
+    config_mesh_roots,
+    load_settings,
+)
 
 
 def write(path: Path, text: str) -> Path:
@@ -58,6 +64,8 @@ def test_an_empty_file_is_no_settings(tmp_path: Path) -> None:
         ("ignore: SME001\n", "`ignore` must be a list"),
         ("ignore:\n  - namespace: a\n", "each `ignore` entry is RULE"),
         ("ignore:\n  - {rule: SME001, nmespace: a}\n", "unknown key 'nmespace'"),
+        ("meshRoots: clusters/prod\n", "`meshRoots` must be a list of folders"),
+        ("meshRoots: [clusters/prod, {path: x}]\n", "`meshRoots` must be a list of folders"),
     ],
 )
 def test_mistakes_are_reported_with_the_file(tmp_path: Path, text: str, message: str) -> None:
@@ -72,3 +80,13 @@ def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
     path.write_bytes(b"ignore: [\xff]\n")
     with pytest.raises(ValueError, match="is not valid YAML"):
         load_settings(path)
+
+
+def test_mesh_roots_are_folders_next_to_the_file(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    write(repo / CONFIG_NAME, "meshRoots:\n  - clusters/prod\n  - clusters/stage\n")
+    roots, sources = config_mesh_roots(None, [str(repo)])
+    assert roots == (str(repo / "clusters/prod"), str(repo / "clusters/stage"))
+    assert sources == (repo / CONFIG_NAME,)
+    assert config_mesh_roots(None, [str(tmp_path)]) == ((), ())  # no config file there

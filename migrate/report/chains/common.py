@@ -27,7 +27,7 @@ def mesh_heading(mesh: MeshChains) -> str:
     count = mesh.workloads
     named = (f"label set{_s(count)} the selectors imply (no workload in the input)"
              if mesh.simulated else f"workload{_s(count)}")
-    return f"mesh {mesh.root}: {count} {named} in {len(mesh.groups)} group{_s(len(mesh.groups))}"
+    return f"mesh {mesh.label}: {count} {named} in {len(mesh.groups)} group{_s(len(mesh.groups))}"
 
 
 def _s(count: int) -> str:

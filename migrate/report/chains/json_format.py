@@ -22,7 +22,8 @@ def _group(group: WorkloadGroup) -> dict[str, Any]:
 
 
 def _mesh(mesh: MeshChains) -> dict[str, Any]:
-    return {"root": mesh.root, "simulated_workloads": mesh.simulated,
+    cluster = {"cluster": mesh.scope} if mesh.scope else {}  # only when there are several
+    return {"root": mesh.root, **cluster, "simulated_workloads": mesh.simulated,
             "workloads": mesh.workloads, "groups": [_group(g) for g in mesh.groups]}
 
 
