@@ -7,6 +7,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from migrate.rewrite.objects import ByLine, by_first_line
 from migrate.rewrite.yamledit.spans import Document, parse_documents
 from migrate.rewrite.yamledit.style import Measures, measure
 from migrate.rewrite.yamledit.verify import document_values
@@ -31,6 +32,11 @@ class SourceFile:
     def documents(self) -> tuple[Document, ...]:
         """Raises SpanError (and Unparsable from `text`)."""
         return parse_documents(self.text)
+
+    @functools.cached_property
+    def objects(self) -> ByLine:
+        """The documents' objects by (document, first line), for `locate`."""
+        return by_first_line(self.documents)
 
     @functools.cached_property
     def measures(self) -> Measures:
