@@ -125,7 +125,7 @@ def _candidates(
     """Renderings to try in turn: comment-keeping first, a plain rendering last."""
     text, node = source.text, located.node
     start, end = span_of(text, node)
-    style = detect(text, node, lambda: source.measures)
+    style = detect(source.line_ending, node, lambda: source.measures)
 
     def reshaped(tree: Any) -> Any:
         return reshape(tree, target, renames)
