@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import TypeVar
 
 from migrate import rules
 from migrate.inventory.build import extension_of
@@ -31,18 +32,26 @@ from migrate.rewrite.kustomize import (
     not_rewritten,
     retarget,
 )
-from migrate.rewrite.plugins import REFUSED, plugin_unit, refusal, template_rewritten
+from migrate.rewrite.plugins import (
+    REFUSED,
+    Draft,
+    guarded,
+    plugin_draft,
+    refusal,
+    template_rewritten,
+)
 from migrate.rewrite.priorities import priority_unit
 from migrate.rewrite.smcp import kept_finding, still_served, strip_unit
 from migrate.rewrite.source import SourceFile
 from migrate.rewrite.templates import template_plugin
+from migrate.rewrite.together import prove_all
 from migrate.rewrite.units import Unit
 from migrate.rewrite.yamledit.edits import EditConflict, splice
-from migrate.rewrite.yamledit.spans import SpanError
 from migrate.rewrite.yamledit.verify import means
 from migrate.rules.ids import RuleId
 from migrate.semantics.outcome import Conversion, Migration, Options, Reordered
-from migrate.sources.unparsable import Unparsable
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -121,16 +130,6 @@ def _attempt(given: RewriteInput, refused: Mapping[str, str]) -> _Attempt:
     return attempt
 
 
-def _guarded(resource: Resource, make: Callable[[], Unit | Finding]) -> Unit | Finding:
-    """One object's unit, or why not; whatever goes wrong with it, the others still go on."""
-    try:
-        return make()
-    except (SpanError, Unparsable) as error:
-        return refusal(resource, f"the file cannot be parsed again ({error})")
-    except Exception as error:  # a bug must cost one object, never the whole run
-        return refusal(resource, f"unexpected {type(error).__name__}: {error}")
-
-
 def _source(given: RewriteInput, refused: Mapping[str, str], resource: Resource
             ) -> SourceFile | Finding | None:
     path = resource.location.path if resource.location else ""
@@ -143,8 +142,9 @@ def _source(given: RewriteInput, refused: Mapping[str, str], resource: Resource
 def _extensions(given: RewriteInput, refused: Mapping[str, str], attempt: _Attempt
                 ) -> list[Extension]:
     remaining = []
-    for conversion in given.migration.conversions:
-        outcome = _extension_unit(given, refused, conversion)
+    conversions = given.migration.conversions
+    outcomes = _proved([_extension_draft(given, refused, c) for c in conversions])
+    for conversion, outcome in zip(conversions, outcomes, strict=True):
         if isinstance(outcome, Unit):
             attempt.units.append(outcome)
             attempt.replaced.append(conversion.extension)
@@ -155,8 +155,14 @@ def _extensions(given: RewriteInput, refused: Mapping[str, str], attempt: _Attem
     return remaining
 
 
-def _extension_unit(given: RewriteInput, refused: Mapping[str, str], conversion: Conversion
-                    ) -> Unit | Finding | None:
+def _proved(outcomes: Sequence[Draft | Finding | None]) -> list[Unit | Finding | None]:
+    """The drafts proved (those of one document together), the rest as they are, in order."""
+    proved = iter(prove_all([o for o in outcomes if isinstance(o, Draft)]))
+    return [next(proved) if isinstance(o, Draft) else o for o in outcomes]
+
+
+def _extension_draft(given: RewriteInput, refused: Mapping[str, str], conversion: Conversion
+                     ) -> Draft | Finding | None:
     plugin, resource = conversion.plugin, conversion.extension.resource
     if plugin is None:
         return None  # its findings say why
@@ -165,12 +171,12 @@ def _extension_unit(given: RewriteInput, refused: Mapping[str, str], conversion:
         return refusal(resource, f"a WasmPlugin of that name already exists ({clash}); "
                        "a second one would run twice or replace it")
     return _unit_for(given, refused, resource,
-                     lambda source: plugin_unit(source, resource, plugin))
+                     lambda source: plugin_draft(source, resource, plugin))
 
 
 def _templates(given: RewriteInput, refused: Mapping[str, str], attempt: _Attempt) -> None:
-    for found in given.templates:
-        outcome = _template_unit(given, refused, found)
+    outcomes = _proved([_template_draft(given, refused, f) for f in given.templates])
+    for found, outcome in zip(given.templates, outcomes, strict=True):
         if isinstance(outcome, Unit):
             attempt.units.append(outcome)
             attempt.replaced.append(extension_of(found.resource))
@@ -179,14 +185,14 @@ def _templates(given: RewriteInput, refused: Mapping[str, str], attempt: _Attemp
                                     template_rewritten(found))
 
 
-def _template_unit(given: RewriteInput, refused: Mapping[str, str], found: TemplateObject
-                   ) -> Unit | Finding | None:
+def _template_draft(given: RewriteInput, refused: Mapping[str, str], found: TemplateObject
+                    ) -> Draft | Finding | None:
     converted = template_plugin(found, given.options)
     if converted.plugin is None:
         return refusal(found.resource, converted.why_not)
     plugin = converted.plugin
     return _unit_for(given, refused, found.resource,
-                     lambda source: plugin_unit(source, found.resource, plugin))
+                     lambda source: plugin_draft(source, found.resource, plugin))
 
 
 def _same_name(given: RewriteInput, extension: Extension) -> str | None:
@@ -231,13 +237,13 @@ def _reprioritise(given: RewriteInput, refused: Mapping[str, str], attempt: _Att
 
 
 def _unit_for(given: RewriteInput, refused: Mapping[str, str], resource: Resource,
-              make: Callable[[SourceFile], Unit | Finding]) -> Unit | Finding | None:
-    """The unit `make` builds from the resource's file, or why there is none (None: the file's
-    own finding says why)."""
+              make: Callable[[SourceFile], T]) -> T | Finding | None:
+    """What `make` builds from the resource's file (a unit, or a draft of one), or why there is
+    none (None: the file's own finding says why)."""
     source = _source(given, refused, resource)
     if source is None or isinstance(source, Finding):
         return source
-    return _guarded(resource, lambda: make(source))
+    return guarded(resource, lambda: make(source))
 
 
 def _kustomizations(given: RewriteInput, refused: Mapping[str, str], attempt: _Attempt) -> None:

@@ -7,8 +7,9 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from migrate.rewrite.objects import ByLine, by_first_line
 from migrate.rewrite.yamledit.spans import Document, parse_documents
-from migrate.rewrite.yamledit.style import Measures, measure
+from migrate.rewrite.yamledit.style import Measures, line_ending, measure
 from migrate.rewrite.yamledit.verify import document_values
 from migrate.sources.documents import UTF8_BOM, decode
 from migrate.sources.sniff import UTF16_SAMPLE_BYTES, utf16_codec
@@ -33,9 +34,18 @@ class SourceFile:
         return parse_documents(self.text)
 
     @functools.cached_property
+    def objects(self) -> ByLine:
+        """The documents' objects by (document, first line), for `locate`."""
+        return by_first_line(self.documents)
+
+    @functools.cached_property
     def measures(self) -> Measures:
         """The indentation counts of the whole file, for `style.detect`."""
         return measure(d.root for d in self.documents if d.root is not None)
+
+    @functools.cached_property
+    def line_ending(self) -> str:
+        return line_ending(self.text)
 
     @functools.cached_property
     def values(self) -> list[Any]:

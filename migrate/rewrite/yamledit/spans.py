@@ -178,13 +178,18 @@ def _attach(stack: list[_Open], node: Node, root: Node | None) -> Node | None:
 
 
 def line_start(text: str, offset: int) -> int:
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    """Just past the line break before `offset`. Each search stops at the other's find: one
+    that ran to the start (or the end) of a big file for every node would be quadratic."""
+    newline = text.rfind("\n", 0, offset)
+    return max(newline, text.rfind("\r", newline + 1, offset)) + 1
 
 
 def line_end(text: str, offset: int) -> int:
     """The offset of the line break ending the line that holds `offset` (or the text's end)."""
-    ends = [found for found in (text.find("\n", offset), text.find("\r", offset)) if found >= 0]
-    return min(ends, default=len(text))
+    newline = text.find("\n", offset)
+    stop = newline if newline >= 0 else len(text)
+    carriage = text.find("\r", offset, stop)
+    return carriage if carriage >= 0 else stop
 
 
 def content_end(text: str, node: Node) -> int:

@@ -37,13 +37,14 @@ def line_ending(text: str) -> str:
     return "\r\n" if crlf and crlf >= text.count("\n") - crlf else "\n"
 
 
-def detect(text: str, preferred: Node, whole_file: Callable[[], Measures]) -> Style:
+def detect(ending: str, preferred: Node, whole_file: Callable[[], Measures]) -> Style:
     """The style of `preferred`'s text, where it shows; else the whole file's (measured only
-    when needed: it is the same for every node of a file)."""
+    when needed: it is the same for every node of a file). `ending`: the file's `line_ending`
+    (measured once per file, not once per node)."""
     local = measure([preferred])
     whole = whole_file() if not (local.mapping and local.offset and local.gap) else local
     return Style(
-        line_ending=line_ending(text),
+        line_ending=ending,
         mapping_indent=_pick(local.mapping, whole.mapping, DEFAULT_INDENT, minimum=1),
         sequence_offset=_pick(local.offset, whole.offset, DEFAULT_INDENT, minimum=0),
         sequence_gap=_pick(local.gap, whole.gap, DEFAULT_INDENT, minimum=2),

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from migrate.rewrite.yamledit.edits import Change, Edit, Path, changed
+from migrate.rewrite.yamledit.edits import Change, Edit, Path, changed, splice
 from migrate.rewrite.yamledit.text import dedent
 from migrate.sources.unparsable import Unparsable
 from migrate.sources.yamlnodes import FastLoader, check_expansion, to_value
@@ -45,18 +45,36 @@ def same(left: Any, right: Any) -> bool:
     return canonical(left) == canonical(right)
 
 
-def means_locally(text: str, region: tuple[int, int], column: int, edit: Edit,
-                  old_value: Any, path: Path, new: Any) -> bool:
-    """Whether the document whose root spans `region` (at `column`) reads back as `old_value`
-    with `new` at `path` once `edit` (inside the region) is applied. Documents are parsed
-    independently, so one document proves one edit without parsing the whole file again."""
+def edited_document(text: str, region: tuple[int, int], column: int, edits: Sequence[Edit]
+                    ) -> str:
+    """The document whose root spans `region` (at `column`) with the edits (all inside the
+    region) applied, moved to column 0: documents are parsed independently, so one document
+    proves its edits without parsing the whole file again. Raises EditConflict."""
     start, end = region
-    piece = text[start:edit.start] + edit.text + text[edit.end:end]
+    moved = [Edit(e.start - start, e.end - start, e.text) for e in edits]
+    return dedent(splice(text[start:end], moved), column)
+
+
+def reads_as(document: str, old_value: Any, changes: Iterable[tuple[Path, Any]]) -> bool:
+    """Whether the text of one document reads back as `old_value` with each new value at its
+    path."""
     try:
-        found = document_values(dedent(piece, column))
+        found = document_values(document)
     except ValueError:
         return False
-    return len(found) == 1 and same(found[0], changed([old_value], [Change(0, path, new)])[0])
+    wanted = changed([old_value], [Change(0, path, new) for path, new in changes])[0]
+    return len(found) == 1 and same(found[0], wanted)
+
+
+def aliased(text: str) -> bool:
+    """Whether the text holds an alias (or does not parse, so that nobody can tell)."""
+    if "*" not in text:
+        return False
+    try:
+        events = yaml.parse(text, Loader=yaml.CSafeLoader)
+        return any(isinstance(event, yaml.AliasEvent) for event in events)
+    except yaml.YAMLError:
+        return True
 
 
 def means(new_text: str, old_values: Sequence[Any], changes: Iterable[Change]) -> bool:
