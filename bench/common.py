@@ -45,9 +45,16 @@ def versions(before: Path | None) -> dict[str, Path]:
     return trees
 
 
+def python_of(source: Path) -> Path:
+    """The tree's own virtualenv when it has one (an older tree may need other dependency
+    versions: `python -m venv DIR/.venv && DIR/.venv/bin/pip install -e DIR`), else ours."""
+    own = source / ".venv" / "bin" / "python"
+    return own if own.exists() else PYTHON
+
+
 def sme_migrate(source: Path, *args: str) -> Callable[[], None]:
     """Runs the CLI of one source tree (`python -m migrate` from it: its own package first)."""
-    command = [str(PYTHON), "-m", "migrate", *args]
+    command = [str(python_of(source)), "-m", "migrate", *args]
     return lambda: run_quietly(command, cwd=source)
 
 

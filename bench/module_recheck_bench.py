@@ -26,7 +26,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import PYTHON, load_average, median_times, ratio_line, run_quietly, versions
+from common import (
+    load_average,
+    median_times,
+    python_of,
+    ratio_line,
+    run_quietly,
+    versions,
+)
 
 from tests.modules.builders import OCI_LAYER, compat_layer, sdk_module, with_custom_section
 from tests.support.registry import Registry, push, start_registry
@@ -82,7 +89,7 @@ def scan_command(directory: Path, registry: Registry, work: Path) -> list[str]:
 
 def checked_scan(source: Path, args: list[str], images: int) -> None:
     """One run that must have checked every module (no registry failure, none skipped)."""
-    done = subprocess.run([str(PYTHON), "-m", "migrate", *args], capture_output=True,
+    done = subprocess.run([str(python_of(source)), "-m", "migrate", *args], capture_output=True,
                           cwd=source, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"scan failed ({done.returncode}): {done.stderr[-2000:]!r}")
@@ -117,7 +124,7 @@ def measure(work: Path, images: int, runs: int, before: Path | None) -> dict[str
 
 
 def _cli(source: Path, args: list[str]) -> Callable[[], None]:
-    return lambda: run_quietly([str(PYTHON), "-m", "migrate", *args], cwd=source)
+    return lambda: run_quietly([str(python_of(source)), "-m", "migrate", *args], cwd=source)
 
 
 def main() -> None:
