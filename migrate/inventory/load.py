@@ -171,14 +171,26 @@ def load(
                   clusters=clusters)
 
 
+# How a selector's `key: value` is written: block or flow YAML, quoted or not, and JSON.
+_PAIR_FORMS = ("{k}: {v}", "{k}: '{v}'", '{k}: "{v}"', "'{k}': '{v}'", '"{k}": "{v}"',
+               '"{k}":"{v}"')
+
+
+def service_needles(inventory: Inventory) -> set[bytes]:
+    """A Service that selects a workload names one of its labels as `key: value` (a label
+    value alone would be too common: `v1` is in every `apiVersion: v1`)."""
+    pairs = {pair for workload in inventory.workloads for pair in workload.labels if pair[1]}
+    return {form.format(k=key, v=value).encode() for key, value in pairs for form in _PAIR_FORMS}
+
+
 def _with_services(inventory: Inventory, service_files: Sequence[str], clusters: Clusters,
                    stdin_name: str) -> Inventory:
-    """The Services of files that hold no pod template, read when they name a label value of
-    a workload the input holds: whether a Service selects a pod decided whether Maistra ran
+    """The Services of files that hold no pod template, read when they name a label of a
+    workload the input holds: whether a Service selects a pod decided whether Maistra ran
     extensions on it (SME038)."""
     if not inventory.extensions or not inventory.workloads or not service_files:
         return inventory
-    values = {value.encode() for w in inventory.workloads for _, value in w.labels if value}
-    found = _scoped(read_workloads(service_files, (), values), clusters, stdin_name)
+    found = _scoped(read_workloads(service_files, (), service_needles(inventory)), clusters,
+                    stdin_name)
     services = tuple(service_of(r) for r in found if is_service(r))
     return replace(inventory, services=inventory.services + services)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import yaml
+
+from migrate.sources.halves import in_two_halves
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 LISTING_FIELDS = ("resources", "bases")
@@ -23,12 +25,14 @@ class Kustomization:
 def kustomizations_of(files: Iterable[str]) -> dict[str, Kustomization]:
     """Each kustomization file's directory (absolute) and what it lists; unreadable ones are
     left out (the scan reports what it cannot read)."""
-    found = {}
-    for directory in sorted({os.path.dirname(os.path.abspath(path)) for path in files}):
-        kustomization = _read_kustomization(directory)
-        if kustomization is not None:
-            found[directory] = kustomization
-    return found
+    directories = sorted({os.path.dirname(os.path.abspath(path)) for path in files})
+    return {directory: kustomization
+            for directory, kustomization in in_two_halves(_read_all, directories)
+            if kustomization is not None}
+
+
+def _read_all(directories: Sequence[str]) -> list[tuple[str, Kustomization | None]]:
+    return [(directory, _read_kustomization(directory)) for directory in directories]
 
 
 class NamespaceHints:
