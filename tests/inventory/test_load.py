@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from tests.support.cli import sme_migrate
 
 BASE = """apiVersion: maistra.io/v1
@@ -54,3 +56,51 @@ def test_inline_json6902_patch_targeting_an_extension_is_reported(tmp_path: Path
     report = sme_migrate("scan", str(repo), "--format", "json", "--fail-on", "never").json()
     (patch,) = [f for f in report["findings"] if f["rule"] == "SME024"]
     assert patch["location"]["line"] == 4
+
+
+SELECTING = """apiVersion: maistra.io/v1
+kind: ServiceMeshExtension
+metadata: {name: audit, namespace: shop}
+spec:
+  image: quay.io/example/audit:1.0
+  phase: PostAuthZ
+  workloadSelector: {labels: {tier: backend}}
+"""
+WORKLOAD = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: reviews, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: reviews, version: v1, tier: backend}}
+    spec: {containers: [{name: reviews, image: example/reviews:1}]}
+"""
+SERVICES = {
+    "block": "apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n  namespace: shop\n"
+             "spec:\n  selector:\n    app: reviews\n  ports:\n  - port: 80\n",
+    "flow": "apiVersion: v1\nkind: Service\nmetadata: {name: reviews, namespace: shop}\n"
+            "spec: {selector: {app: 'reviews'}, ports: [{port: 80}]}\n",
+    "json": '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "reviews", '
+            '"namespace": "shop"}, "spec": {"selector": {"app": "reviews"}}}\n',
+}
+
+
+def _newly_reached(root: Path) -> list[str]:
+    report = sme_migrate("scan", str(root), "-o", "json", "--fail-on", "never").json()
+    return [f["message"] for f in report["findings"] if f["rule"] == "SME038"]
+
+
+@pytest.mark.parametrize("style", sorted(SERVICES))
+def test_a_service_in_a_file_of_its_own_is_seen_in_any_style(tmp_path: Path, style: str) -> None:
+    (tmp_path / "extension.yaml").write_text(SELECTING)
+    (tmp_path / "deployment.yaml").write_text(WORKLOAD)
+    (tmp_path / "service.json" if style == "json" else tmp_path / "service.yaml").write_text(
+        SERVICES[style])
+    assert _newly_reached(tmp_path) == []
+
+
+def test_a_service_of_another_pod_does_not_count(tmp_path: Path) -> None:
+    (tmp_path / "extension.yaml").write_text(SELECTING)
+    (tmp_path / "deployment.yaml").write_text(WORKLOAD)
+    (tmp_path / "service.yaml").write_text(SERVICES["block"].replace("app: reviews", "app: other"))
+    (reached,) = _newly_reached(tmp_path)
+    assert "Deployment shop/reviews" in reached
