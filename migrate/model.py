@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,8 +127,8 @@ class Resource:
         status = self.body.get("status")
         return status if isinstance(status, Mapping) else {}
 
-    @property
-    def ref(self) -> ResourceRef:
+    @functools.cached_property
+    def ref(self) -> ResourceRef:  # asked for by nearly every finding: made once
         return ResourceRef(self.api_version, self.kind, self.namespace, self.name)
 
     def location_of(self, key_path: str) -> Location | None:

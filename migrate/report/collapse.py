@@ -19,14 +19,13 @@ def shape(finding: Finding) -> tuple[str, str]:
 
 def visible(findings: Sequence[Finding], min_severity: Severity) -> list[Finding]:
     """The findings at or above `min_severity`, each repeated info finding once."""
-    kept = [f for f in findings if f.severity >= min_severity]
+    kept = [(f, shape(f)) for f in findings if f.severity >= min_severity]
     counts: dict[tuple[str, str], int] = {}
-    for finding in kept:
+    for finding, key in kept:
         if finding.severity is Severity.INFO:
-            counts[shape(finding)] = counts.get(shape(finding), 0) + 1
+            counts[key] = counts.get(key, 0) + 1
     shown, seen = [], set[tuple[str, str]]()
-    for finding in kept:
-        key = shape(finding)
+    for finding, key in kept:
         if finding.severity is not Severity.INFO or counts[key] == 1:
             shown.append(finding)
         elif key not in seen:

@@ -6,6 +6,7 @@ each other.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,13 +112,13 @@ class Migration:
         """What to apply: the converted plugins and the earlier ones whose priority changed."""
         return [(namespace, plugin) for _, namespace, plugin in self.scoped_output_plugins]
 
-    @property
-    def scoped_output_plugins(self) -> list[ScopedPlaced]:
+    @functools.cached_property
+    def scoped_output_plugins(self) -> tuple[ScopedPlaced, ...]:
         """`output_plugins` with the cluster scopes each is for, sorted by namespace and name
         (and by scope first when the input keeps several clusters)."""
         updated = [(r.plugin.resource.scopes, r.plugin.namespace, r.updated_body())
                    for r in self.priority_updates]
-        return _sorted([*self._converted(), *updated], by_scope=len(self.clusters) > 1)
+        return tuple(_sorted([*self._converted(), *updated], by_scope=len(self.clusters) > 1))
 
 
 def _sorted(placed: list[ScopedPlaced], by_scope: bool = False) -> list[ScopedPlaced]:
