@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from migrate.rewrite.patchmap import NotMechanical
+from migrate.rewrite.yamledit import loaders
 from migrate.rewrite.yamledit.edits import Edit
 from migrate.rewrite.yamledit.spans import Node, NodeKind
 
@@ -57,6 +58,6 @@ def render_scalar(value: str, style: str) -> str:
 def _plain_in_flow(value: str) -> bool:
     """Safe unquoted even inside `[...]` or `{...}`, and read back as the same string."""
     try:
-        return bool(yaml.safe_load(f"[{value}]") == [value])
+        return bool(loaders.load(f"[{value}]") == [value])
     except yaml.YAMLError:
         return False

@@ -8,11 +8,13 @@ from typing import Any
 
 import yaml
 
+from migrate.rewrite.yamledit import loaders
+
 
 def plain_safe(text: str) -> bool:
     """Whether `text` reads back as itself unquoted (YAML 1.1, as Kubernetes reads it)."""
     try:
-        return bool(yaml.safe_load(text) == text) and "\n" not in text
+        return bool(loaders.load(text) == text) and "\n" not in text
     except yaml.YAMLError:
         return False
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from migrate.rewrite.yamledit.loaders import loader_for
+
 BLOCK_SCALAR_STYLES = ("|", ">")
 
 
@@ -107,7 +109,7 @@ class _Open:
 def parse_documents(text: str) -> tuple[Document, ...]:
     """Every document of the text with its node tree; raises SpanError."""
     try:
-        return tuple(_documents(yaml.parse(text, Loader=yaml.SafeLoader)))
+        return tuple(_documents(yaml.parse(text, Loader=loader_for(text))))
     except yaml.MarkedYAMLError as error:
         raise SpanError(_described(error)) from None
     except yaml.YAMLError as error:

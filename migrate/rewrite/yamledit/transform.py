@@ -14,6 +14,7 @@ import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, merge_attrib
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from migrate.rewrite.yamledit import loaders
 from migrate.rewrite.yamledit.verify import same
 
 Rename = tuple[tuple[str, ...], str, str]  # (path of the mapping, old key, new key)
@@ -64,7 +65,7 @@ def fresh(value: Any) -> Any:
 
 def _plain_safe(text: str) -> bool:
     try:
-        return bool(yaml.safe_load(text) == text)
+        return bool(loaders.load(text) == text)
     except yaml.YAMLError:
         return False
 
