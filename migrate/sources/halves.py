@@ -31,7 +31,10 @@ def in_two_halves(work: Callable[[Sequence[Item]], list[Result]], items: Sequenc
     if not _worth_forking(len(items), min_items):
         return work(items)
     half = len(items) // 2
-    child = _Child.start(work, items[half:])
+    try:
+        child = _Child.start(work, items[half:])
+    except OSError:  # no process or pipe to spare (EAGAIN, EMFILE): one core it is
+        return work(items)
     second: list[Result] | None = None
     try:
         first = work(items[:half])
@@ -62,7 +65,12 @@ class _Child:
     def start(cls, work: Callable[[Sequence[Item]], list[Result]],
               items: Sequence[Item]) -> _Child:
         reader, writer = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            raise
         if pid == 0:
             os.close(reader)
             _run_in_child(work, items, writer)

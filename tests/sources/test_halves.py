@@ -36,8 +36,9 @@ def test_a_long_list_is_shared_with_a_second_process_in_order() -> None:
     assert _probe("long") == {"in_order": True, "processes": 2}
 
 
-@pytest.mark.parametrize("scenario", ["short", "empty", "thread"])
-def test_short_lists_and_threaded_processes_stay_in_one_process(scenario: str) -> None:
+@pytest.mark.parametrize("scenario", ["short", "empty", "thread", "no_descriptor"])
+def test_short_lists_threaded_processes_and_a_failed_fork_stay_in_one_process(
+        scenario: str) -> None:
     assert _probe(scenario) == {"in_order": True, "processes": 1}
 
 

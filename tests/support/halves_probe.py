@@ -58,6 +58,16 @@ def _with_a_thread() -> dict[str, Any]:
         other.join()
 
 
+def _without_a_spare_descriptor() -> dict[str, Any]:
+    """No file descriptor left for the pipe: os.pipe() fails with EMFILE."""
+    import resource
+
+    opened = len(os.listdir("/proc/self/fd"))
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (opened, hard))
+    return _split(ITEMS)
+
+
 def _raised(work: Callable[[Sequence[int]], list[int]]) -> dict[str, Any]:
     try:
         return {"result_in_order": halves.in_two_halves(work, ITEMS) == ITEMS}
@@ -70,6 +80,7 @@ SCENARIOS: dict[str, Callable[[], dict[str, Any]]] = {
     "short": lambda: _split(ITEMS[:100]),
     "empty": lambda: _split([]),
     "thread": _with_a_thread,
+    "no_descriptor": _without_a_spare_descriptor,
     "child_fails": lambda: _raised(fails_in_child),
     "child_dies": lambda: _raised(dies_in_child),
     "parent_fails": lambda: _raised(fails_here),
