@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ruamel.yaml import YAML
 
+from migrate.rewrite.yamledit import loaders
 from migrate.rewrite.yamledit.style import Style
 from migrate.rewrite.yamledit.text import dedent, indent
 
 WIDTH = 4096  # never fold a long scalar onto a second line
+_WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*(?: [A-Za-z0-9_./-]+)*")
+_WORDS_MAX = 100  # ruamel writes a key over 128 characters as `? key`
 Reshape = Callable[[Any], Any]
 
 
@@ -40,16 +44,45 @@ def render_block(original: str, column: int, style: Style, reshape: Reshape) -> 
 
 
 def render_fresh(value: Any, column: int, style: Style) -> str:
-    yaml = _yaml(style)
-    return _dump(yaml, value, column, style)
+    text = _plain_block(value, style)
+    if text is None:
+        return _dump(_yaml(style), value, column, style)
+    return _laid_out(text, column, style)
 
 
 def _dump(yaml: YAML, tree: Any, column: int, style: Style) -> str:
     stream = io.StringIO()
     yaml.dump(tree, stream)
     text = stream.getvalue()
-    text = text[:-1] if text.endswith("\n") else text
+    return _laid_out(text[:-1] if text.endswith("\n") else text, column, style)
+
+
+def _laid_out(text: str, column: int, style: Style) -> str:
     return indent(text, column).replace("\n", style.line_ending)
+
+
+def _plain_block(value: Any, style: Style) -> str | None:
+    """`{key: text}` or `{key: {key: text, ...}}` of words, as ruamel writes them (a key with
+    its annotations, a plugin name), without ruamel's pure-Python dumper; None otherwise."""
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return None
+    ((key, child),) = value.items()
+    if not _word_text(key):
+        return None
+    if _word_text(child):
+        return f"{key}: {child}"
+    if not isinstance(child, Mapping) or not child or not all(
+            _word_text(k) and _word_text(v) for k, v in child.items()):
+        return None
+    pad = " " * style.mapping_indent
+    return "\n".join([f"{key}:", *(f"{pad}{k}: {v}" for k, v in child.items())])
+
+
+def _word_text(value: object) -> bool:
+    """A plain str of words that every YAML reader takes as that string, which ruamel writes
+    unquoted: no indicator, number, boolean or null look-alike, no long key."""
+    return (type(value) is str and len(value) <= _WORDS_MAX and bool(_WORDS.fullmatch(value))
+            and loaders.load(value) == value)
 
 
 def render_json(original: str, base_indent: int, style: Style, reshape: Reshape) -> str:
