@@ -22,6 +22,7 @@ from migrate.pipeline.status import ExitCode
 from migrate.rules import RuleId, finding
 from migrate.semantics.outcome import Options
 from migrate.semantics.states import state_differences
+from migrate.settings.config_file import config_mesh_roots
 
 if TYPE_CHECKING:
     import git
@@ -81,13 +82,27 @@ def _checkout(request: VerifyRequest, ref: str, roots: tuple[str, ...] = (), nam
 def _roots(request: VerifyRequest, ref: str, roots: tuple[str, ...], named: bool,
            directory: str, paths: list[str]) -> MeshRoots | None:
     if not roots:
-        return None
+        return _configured(ref, directory, paths) if named else None
     if not named:
         return MeshRoots(tuple(os.path.normpath(Path(directory) / r) for r in roots),
                          f"the cluster folders of {request.before}")
     found = MeshRoots(tuple(os.path.normpath(Path(directory) / name) for name in
                             _git_names(request.repository, roots)))
     check_mesh_roots(found, paths, [f"{root} (at {ref})" for root in roots])
+    return found
+
+
+def _configured(ref: str, directory: str, paths: list[str]) -> MeshRoots | None:
+    """The `meshRoots` of the settings files at `ref`, as scan and rewrite read them there."""
+    try:
+        roots, sources = config_mesh_roots(None, paths)
+    except ValueError as error:
+        raise UsageError(f"{error} (at {ref})".replace(directory + os.sep, "")) from error
+    if not roots:
+        return None
+    shown = ", ".join(f"{os.path.relpath(s, directory)} (at {ref})" for s in sources)
+    found = MeshRoots(roots, f"meshRoots in {shown}")
+    check_mesh_roots(found, paths, [os.path.relpath(root, directory) for root in roots])
     return found
 
 

@@ -17,6 +17,7 @@ from tests.support.gitrepo import git
 TESTDATA = Path(__file__).resolve().parents[2] / "testdata"
 BY_CONTROL_PLANE = TESTDATA / "convert" / "clusters-by-control-plane" / "input.tree"
 OVERLAYS = TESTDATA / "convert" / "clusters-kustomize-overlays" / "input.tree"
+NAMED_IN_SETTINGS = TESTDATA / "scan" / "clusters-named-in-settings" / "input"
 
 
 @pytest.fixture
@@ -153,3 +154,26 @@ def test_verify_checks_each_cluster_against_its_own_plugins(repo: Path) -> None:
                           "clusters/qa")
     assert missing.exit_code == 2
     assert missing.stderr == "sme-migrate: --mesh-root clusters/qa (at before): no such directory\n"
+
+
+def test_verify_reads_the_cluster_folders_the_settings_file_names(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(NAMED_IN_SETTINGS, tmp_path / "repo")
+    monkeypatch.chdir(tmp_path / "repo")
+    git(tmp_path / "repo", "init", "-q", "-b", "main")
+    git(tmp_path / "repo", "add", "-A")
+    git(tmp_path / "repo", "commit", "-qm", "before")
+    git(tmp_path / "repo", "tag", "before")
+    assert sme_migrate("rewrite", ".").exit_code == 0  # east and west, each ordered on its own
+    git(tmp_path / "repo", "commit", "-qam", "after")
+    outcome = sme_migrate("verify", "--before", "before", "--after", "main")
+    assert outcome.exit_code == 0, outcome.stdout
+    as_one = sme_migrate("verify", "--before", "before", "--after", "main", "--mesh-root", ".")
+    assert as_one.exit_code == 1  # the settings file is what made them two clusters
+    (tmp_path / "repo" / ".sme-migrate.yaml").write_text("meshRoots: [clusters/north]\n")
+    git(tmp_path / "repo", "commit", "-qam", "a cluster folder that does not exist")
+    git(tmp_path / "repo", "tag", "-f", "before")
+    missing = sme_migrate("verify", "--before", "before", "--after", "main")
+    assert missing.exit_code == 2
+    assert missing.stderr == ("sme-migrate: meshRoots in .sme-migrate.yaml (at before) "
+                              "clusters/north: no such directory\n")
