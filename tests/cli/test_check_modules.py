@@ -19,21 +19,10 @@ from tests.modules.builders import (
 from tests.modules.conftest import needs_registry
 from tests.support.cli import sme_migrate
 from tests.support.crd import wasmplugin_validator
+from tests.support.module_cli import extension_yaml, registry_flags
 from tests.support.registry import Registry, push, start_registry
 
 pytestmark = needs_registry
-
-SME = """apiVersion: maistra.io/v1
-kind: ServiceMeshExtension
-metadata:
-  name: {name}
-  namespace: istio-system
-spec:
-  image: {image}
-  config:
-    header: x-test
-{extra}"""
-
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
@@ -42,16 +31,9 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
     running.stop()
 
 
-def registry_flags(registry: Registry, tmp_path: Path) -> list[str]:
-    config = tmp_path / "docker-config.json"
-    config.write_text('{"auths": {}}')
-    return ["--insecure-registry", registry.host, "--registry-config", str(config),
-            "--cache-dir", str(tmp_path / "cache")]
-
-
 def write_sme(tmp_path: Path, name: str, image: str, extra: str = "") -> Path:
     path = tmp_path / f"{name}.yaml"
-    path.write_text(SME.format(name=name, image=image, extra=extra))
+    path.write_text(extension_yaml(name, image, extra=extra))
     return path
 
 
@@ -66,7 +48,7 @@ def test_manifest_yaml_supplies_the_phase_of_an_image_istio_can_load(
     assert "SME003" in {f["rule"] for f in without["findings"]}
 
     outcome = sme_migrate("convert", str(path), "--check-modules",
-                          *registry_flags(registry, tmp_path))
+                          *registry_flags(tmp_path, registry))
     (plugin,) = yaml.safe_load_all(outcome.stdout)
     assert (plugin["spec"]["phase"], plugin["spec"]["priority"]) == ("AUTHZ", 100)
 
@@ -77,7 +59,7 @@ def test_a_maistra_format_image_is_reported_at_each_user_and_not_converted(
     wasm = wat_module("filter_0_2_1")
     image = push(registry, "maistra/header", "2.0", [(media.OCI_LAYER_GZIP, maistra_layer(wasm))])
     path = write_sme(tmp_path, "header", image.reference)
-    report = sme_migrate("scan", str(path), "--check-modules", *registry_flags(registry, tmp_path),
+    report = sme_migrate("scan", str(path), "--check-modules", *registry_flags(tmp_path, registry),
                          "--format", "json", "--fail-on", "never").json()
     module_findings = [f for f in report["findings"] if f["rule"].startswith("MOD")]
     assert module_findings, "a Maistra-format image must be reported"
@@ -92,12 +74,12 @@ def test_pin_writes_the_manifest_digest(registry: Registry, tmp_path: Path) -> N
     wasm = wat_module("filter_0_2_1")
     image = push(registry, "istio/filter", "1.0", [(media.OCI_LAYER_GZIP, compat_layer(wasm))])
     path = write_sme(tmp_path, "filter", image.reference, "  phase: PreAuthN\n")
-    outcome = sme_migrate("convert", str(path), "--pin", *registry_flags(registry, tmp_path))
+    outcome = sme_migrate("convert", str(path), "--pin", *registry_flags(tmp_path, registry))
     (plugin,) = yaml.safe_load_all(outcome.stdout)
     assert plugin["spec"]["sha256"] == image.digest.removeprefix("sha256:")
     assert wasmplugin_validator().errors(plugin) == []
     unpinned = sme_migrate("convert", str(path), "--check-modules",
-                           *registry_flags(registry, tmp_path))
+                           *registry_flags(tmp_path, registry))
     assert "sha256" not in unpinned.stdout
 
 
@@ -115,7 +97,7 @@ def test_rewrite_pins_the_digest_in_the_file_itself(registry: Registry, tmp_path
     wasm = wat_module("filter_0_2_1")
     image = push(registry, "istio/pinned", "1.0", [(media.OCI_LAYER_GZIP, compat_layer(wasm))])
     path = write_sme(tmp_path, "pinned", image.reference, "  phase: PreAuthN\n")
-    outcome = sme_migrate("rewrite", str(path), "--pin", *registry_flags(registry, tmp_path))
+    outcome = sme_migrate("rewrite", str(path), "--pin", *registry_flags(tmp_path, registry))
     assert outcome.exit_code == 0, outcome.stderr
     (plugin,) = yaml.safe_load_all(path.read_text())
     assert plugin["kind"] == "WasmPlugin"
@@ -129,7 +111,7 @@ def test_a_second_scan_reports_the_same_from_the_cache_and_no_cache_keeps_nothin
     image = push(registry, "istio/cached", "1.0",
                  [(media.OCI_LAYER_GZIP, compat_layer(wat_module("trap_vm_start")))])
     path = write_sme(tmp_path, "cached", image.reference, "  phase: PreAuthN\n")
-    scan = ["scan", str(path), "--check-modules", *registry_flags(registry, tmp_path),
+    scan = ["scan", str(path), "--check-modules", *registry_flags(tmp_path, registry),
             "--format", "json", "--fail-on", "never"]
     first = sme_migrate(*scan)
     assert [f["rule"] for f in first.json()["findings"] if f["rule"].startswith("MOD")]
@@ -137,7 +119,7 @@ def test_a_second_scan_reports_the_same_from_the_cache_and_no_cache_keeps_nothin
     assert sme_migrate(*scan).stdout == first.stdout
     bare = tmp_path / "bare"
     bare.mkdir()
-    fresh = [*registry_flags(registry, bare), "--no-cache"]
+    fresh = [*registry_flags(bare, registry), "--no-cache"]
     uncached = sme_migrate("scan", str(path), "--check-modules", *fresh,
                            "--format", "json", "--fail-on", "never")
     assert uncached.stdout == first.stdout

@@ -22,21 +22,11 @@ from tests.modules.builders import (
 )
 from tests.modules.conftest import needs_registry
 from tests.support.cli import Outcome, sme_migrate
+from tests.support.module_cli import extension_yaml, registry_flags
 from tests.support.registry import Registry, digest_of, push, start_registry
 
 pytestmark = needs_registry
 
-SME = """apiVersion: maistra.io/v1
-kind: ServiceMeshExtension
-metadata:
-  name: {name}
-  namespace: istio-system
-spec:
-  image: {image}
-  phase: PreAuthN
-  config:
-    header: x-test
-"""
 GOOD = "good"
 
 
@@ -54,18 +44,11 @@ def good_image(registry: Registry) -> str:
     return push(registry, "fail/good", "1.0", [(media.OCI_LAYER_GZIP, layer)]).reference
 
 
-def flags(registry: Registry, tmp_path: Path) -> list[str]:
-    config = tmp_path / "docker-config.json"
-    config.write_text('{"auths": {}}')
-    return ["--insecure-registry", registry.host, "--registry-config", str(config),
-            "--cache-dir", str(tmp_path / "cache")]
-
-
 def two_extensions(tmp_path: Path, broken: str, good: str) -> Path:
     """The broken extension next to a good one: the good one must still be converted."""
     path = tmp_path / "extensions.yaml"
-    path.write_text(SME.format(name="broken", image=broken) + "---\n"
-                    + SME.format(name=GOOD, image=good))
+    path.write_text(extension_yaml("broken", broken, "PreAuthN") + "---\n"
+                    + extension_yaml(GOOD, good, "PreAuthN"))
     return path
 
 
@@ -78,7 +61,7 @@ def assert_not_converted(registry: Registry, tmp_path: Path, broken: str, good: 
                          ) -> Outcome:
     path = two_extensions(tmp_path, broken, good)
     for mode in modes:
-        outcome = sme_migrate("convert", str(path), mode, *flags(registry, tmp_path))
+        outcome = sme_migrate("convert", str(path), mode, *registry_flags(tmp_path, registry))
         assert outcome.exit_code == 1, outcome.stderr
         assert converted_names(outcome) == [GOOD]
         assert re.search(r"\berror\s+SME065\b", outcome.stderr), outcome.stderr
@@ -92,7 +75,7 @@ def assert_blocked(registry: Registry, tmp_path: Path, broken: str, good: str,
     outcome = assert_not_converted(registry, tmp_path, broken, good, module_rule)
     path = tmp_path / "extensions.yaml"
     before = path.read_text()
-    rewritten = sme_migrate("rewrite", str(path), "--pin", *flags(registry, tmp_path))
+    rewritten = sme_migrate("rewrite", str(path), "--pin", *registry_flags(tmp_path, registry))
     assert rewritten.exit_code == 1, rewritten.stderr
     kinds = [(d["kind"], d["metadata"]["name"]) for d in yaml.safe_load_all(path.read_text())]
     assert kinds == [("ServiceMeshExtension", "broken"), ("WasmPlugin", GOOD)]
@@ -166,13 +149,14 @@ def test_an_image_that_passes_is_pinned_to_its_manifest_digest_only_with_pin(
     both = gzip_tar([("manifest.yaml", maistra_manifest("plugin.wasm")), ("plugin.wasm", wasm)])
     pushed = push(registry, "fail/dual", "1.0", [(media.OCI_LAYER_GZIP, both)])
     path = tmp_path / "dual.yaml"
-    path.write_text(SME.format(name="dual", image=pushed.reference)
+    path.write_text(extension_yaml("dual", pushed.reference, "PreAuthN")
                     + "status:\n  deployment: {ready: true, containerSha256: '" + "c" * 64
                     + "'}\n")
-    checked = sme_migrate("convert", str(path), "--check-modules", *flags(registry, tmp_path))
+    checked = sme_migrate("convert", str(path), "--check-modules",
+                          *registry_flags(tmp_path, registry))
     (plugin,) = yaml.safe_load_all(checked.stdout)
     assert checked.exit_code == 0, checked.stderr
     assert "sha256" not in plugin["spec"]  # no pin without --pin, not even from the status
-    pinned = sme_migrate("convert", str(path), "--pin", *flags(registry, tmp_path))
+    pinned = sme_migrate("convert", str(path), "--pin", *registry_flags(tmp_path, registry))
     (plugin,) = yaml.safe_load_all(pinned.stdout)
     assert plugin["spec"]["sha256"] == pushed.digest.removeprefix("sha256:")

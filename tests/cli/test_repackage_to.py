@@ -16,21 +16,10 @@ from tests.modules.builders import maistra_layer, wat_module
 from tests.modules.conftest import needs_registry
 from tests.support.cli import Outcome, sme_migrate
 from tests.support.crd import wasmplugin_validator
+from tests.support.module_cli import extension_yaml, registry_flags
 from tests.support.registry import Registry, push, start_registry
 
 pytestmark = needs_registry
-
-SME = """apiVersion: maistra.io/v1
-kind: ServiceMeshExtension
-metadata:
-  name: {name}
-  namespace: istio-system
-spec:
-  image: {image}
-  config:
-    header: x-test
-"""
-
 
 @pytest.fixture
 def registry(tmp_path: Path) -> Iterator[Registry]:
@@ -51,16 +40,9 @@ def maistra_image(registry: Registry, repository: str = "acme/header") -> str:
     return push(registry, repository, "1.0", [(media.OCI_LAYER_GZIP, layer)]).reference
 
 
-def flags(tmp_path: Path, *registries: Registry) -> list[str]:
-    config = tmp_path / "docker-config.json"
-    config.write_text('{"auths": {}}')
-    insecure = [arg for r in registries for arg in ("--insecure-registry", r.host)]
-    return [*insecure, "--registry-config", str(config), "--cache-dir", str(tmp_path / "cache")]
-
-
 def write_sme(tmp_path: Path, image: str, name: str = "header") -> Path:
     path = tmp_path / f"{name}.yaml"
-    path.write_text(SME.format(name=name, image=image))
+    path.write_text(extension_yaml(name, image))
     return path
 
 
@@ -79,7 +61,8 @@ def test_rewrite_pushes_the_istio_copy_once_and_the_plugin_names_it_by_digest(
     source = maistra_image(registry)
     path = write_sme(tmp_path, source)
     prefix = f"{registry.host}/istio"
-    first = sme_migrate("rewrite", str(path), "--repackage-to", prefix, *flags(tmp_path, registry))
+    first = sme_migrate("rewrite", str(path), "--repackage-to", prefix,
+                        *registry_flags(tmp_path, registry))
     assert first.exit_code == 0, first.stderr
     plugin = rewritten_plugin(path)
     spec = plugin["spec"]
@@ -91,13 +74,13 @@ def test_rewrite_pushes_the_istio_copy_once_and_the_plugin_names_it_by_digest(
     assert registry.tags("istio/header") == ["1.0"]  # same basename and tag under the prefix
     assert "MOD035" in first.stderr and "pushed" in first.stderr
 
-    checked = sme_migrate("modules", "check", spec["url"], *flags(tmp_path, registry))
+    checked = sme_migrate("modules", "check", spec["url"], *registry_flags(tmp_path, registry))
     assert checked.exit_code == 0, checked.stderr + checked.stdout
 
     before = registry.storage_state("istio/header")
-    path.write_text(SME.format(name="header", image=source))  # the same input again
+    path.write_text(extension_yaml("header", source))  # the same input again
     second = sme_migrate("rewrite", str(path), "--repackage-to", prefix,
-                         *flags(tmp_path, registry))
+                         *registry_flags(tmp_path, registry))
     assert second.exit_code == 0, second.stderr
     assert rewritten_plugin(path)["spec"] == spec  # the same copy, the same digest
     assert registry.storage_state("istio/header") == before  # nothing pushed
@@ -110,7 +93,7 @@ def test_convert_with_pin_pins_the_copy_and_never_the_maistra_image(
     source = maistra_image(registry)
     path = write_sme(tmp_path, source)
     outcome = sme_migrate("convert", str(path), "--pin", "--repackage-to",
-                          f"oci://{registry.host}/istio/", *flags(tmp_path, registry))
+                          f"oci://{registry.host}/istio/", *registry_flags(tmp_path, registry))
     assert outcome.exit_code == 0, outcome.stderr
     (plugin,) = yaml.safe_load_all(outcome.stdout)
     url, sha = plugin["spec"]["url"], plugin["spec"]["sha256"]
@@ -128,7 +111,7 @@ def test_scan_says_what_would_be_pushed_and_pushes_nothing(
     path = write_sme(tmp_path, source)
     prefix = f"{registry.host}/istio"
     report = sme_migrate("scan", str(path), "--repackage-to", prefix, "--format", "json",
-                         *flags(tmp_path, registry))
+                         *registry_flags(tmp_path, registry))
     assert report.json()["summary"]["converted"] == 1  # nothing left that blocks it
     found = {f["rule"]: f["message"] for f in report.json()["findings"]}
     assert "would be pushed" in found["MOD035"]
@@ -137,7 +120,7 @@ def test_scan_says_what_would_be_pushed_and_pushes_nothing(
     assert registry.tags("istio/header") == []  # a scan never writes
 
     convert = sme_migrate("convert", str(path), "--repackage-to", prefix,
-                          *flags(tmp_path, registry))
+                          *registry_flags(tmp_path, registry))
     (plugin,) = yaml.safe_load_all(convert.stdout)
     planned = found["MOD035"].split("@", 1)[1].split(" ", 1)[0]  # the digest the scan named
     assert plugin["spec"]["url"].endswith(f"@{planned}")
@@ -147,7 +130,8 @@ def test_without_repackage_to_the_maistra_image_stays_unconverted_with_the_comma
     registry: Registry, tmp_path: Path
 ) -> None:
     path = write_sme(tmp_path, maistra_image(registry))
-    outcome = sme_migrate("convert", str(path), "--check-modules", *flags(tmp_path, registry))
+    outcome = sme_migrate("convert", str(path), "--check-modules",
+                          *registry_flags(tmp_path, registry))
     assert outcome.exit_code == 1
     assert outcome.stdout.strip() in ("", "[]")
     assert "sme-migrate modules repackage" in " ".join(outcome.stderr.split())
@@ -159,7 +143,8 @@ def test_a_refused_push_is_a_finding_and_the_extension_stays(
     path = write_sme(tmp_path, maistra_image(registry))
     before = path.read_text()
     outcome: Outcome = sme_migrate("rewrite", str(path), "--repackage-to",
-                                   f"{read_only.host}/istio", *flags(tmp_path, registry, read_only))
+                                   f"{read_only.host}/istio",
+                                   *registry_flags(tmp_path, registry, read_only))
     assert outcome.exit_code == 1, outcome.stderr
     assert path.read_text() == before  # the ServiceMeshExtension is left in place
     said = " ".join(outcome.stderr.split())
@@ -182,10 +167,10 @@ def test_two_images_that_would_share_a_copy_are_both_left_unconverted(
 ) -> None:
     first, second = maistra_image(registry, "acme/header"), maistra_image(registry, "other/header")
     path = tmp_path / "two.yaml"
-    path.write_text(SME.format(name="one", image=first) + "---\n"
-                    + SME.format(name="two", image=second))
+    path.write_text(extension_yaml("one", first) + "---\n"
+                    + extension_yaml("two", second))
     outcome = sme_migrate("convert", str(path), "--repackage-to", f"{registry.host}/istio",
-                          *flags(tmp_path, registry))
+                          *registry_flags(tmp_path, registry))
     assert outcome.exit_code == 1
     assert not [d for d in yaml.safe_load_all(outcome.stdout) if d]  # neither converted
     assert f"would be pushed as {registry.host}/istio/header:1.0 too" in " ".join(

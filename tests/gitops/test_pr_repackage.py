@@ -17,23 +17,12 @@ from tests.modules.conftest import needs_registry
 from tests.support.cli import Outcome, sme_migrate
 from tests.support.forge import ForgeState, running_forge
 from tests.support.gitrepo import git, seed_repository, user_clone
+from tests.support.module_cli import extension_yaml, registry_flags
 from tests.support.registry import Registry, push, start_registry
 
 pytestmark = needs_registry
 
 TOKEN = "ghp_s3cr3tT0kenValue0123456789"
-SME = """apiVersion: maistra.io/v1
-kind: ServiceMeshExtension
-metadata:
-  name: header
-  namespace: istio-system
-spec:
-  image: {image}
-  config:
-    header: x-test
-"""
-
-
 @pytest.fixture
 def registry(tmp_path: Path) -> Iterator[Registry]:
     running = start_registry(tmp_path / "registry")
@@ -53,7 +42,7 @@ def forge(tmp_path: Path, source: str, monkeypatch: pytest.MonkeyPatch) -> Itera
     with running_forge(tmp_path / "forge", TOKEN) as state:
         seed = tmp_path / "seed"
         seed.mkdir()
-        (seed / "header.yaml").write_text(SME.format(image=source))
+        (seed / "header.yaml").write_text(extension_yaml("header", source))
         seed_repository(seed, state.bare)
         yield state
 
@@ -66,13 +55,10 @@ def local(tmp_path: Path, forge: ForgeState) -> Path:
 
 def run_pr(local: Path, forge: ForgeState, registry: Registry, tmp_path: Path,
            *args: str) -> Outcome:
-    config = tmp_path / "docker-config.json"
-    config.write_text('{"auths": {}}')
     return sme_migrate("pr", "--repository", str(local), "--platform", "github",
                        "--api-url", f"{forge.base_url}/api/v3", "--ignore", "SME013",
-                       "--repackage-to", f"{registry.host}/istio", "--insecure-registry",
-                       registry.host, "--registry-config", str(config),
-                       "--cache-dir", str(tmp_path / "cache"), *args, "header.yaml")
+                       "--repackage-to", f"{registry.host}/istio",
+                       *registry_flags(tmp_path, registry), *args, "header.yaml")
 
 
 def test_the_bot_pushes_the_copy_and_the_body_names_it(
