@@ -122,8 +122,8 @@ def not_seen_finding(conversions: Sequence[Conversion], options: Options) -> lis
     if options.policies_complete or not any(c.plugin is not None for c in conversions):
         return []
     return [rules.finding(RuleId.POLICIES_NOT_SEEN, "only the CUSTOM AuthorizationPolicies and the "
-                          "VirtualServices with corsPolicy or fault read with the extensions "
-                          "(in files that also hold a Maistra or WasmPlugin object, or on "
-                          "stdin) were checked for plugins moved across ext_authz, fault or "
-                          "cors; pipe the rendered mesh in (kustomize build ... | sme-migrate "
-                          "scan -) or read the cluster")]
+                          "VirtualServices with corsPolicy or fault in the files read were "
+                          "checked for plugins moved across ext_authz, fault or cors; scan the "
+                          "folders that hold the mesh's policies with the extensions, pipe the "
+                          "rendered mesh in (kustomize build ... | sme-migrate scan -) or read "
+                          "the cluster")]

@@ -50,6 +50,11 @@ _KINDS_UTF16 = finder(tuple(p.decode().encode("utf-16-le")[:-1] for p in _PREFIX
 _BUFFER_BYTES = 1024 * 1024
 # Outside .yaml/.json files only a manifest-like mention counts, not prose in a README.
 _EXTENSION_KIND_LINE = re.compile(rb"""kind['"]?\s*:\s*['"]?ServiceMeshExtension\b""")
+ISTIO_GROUP = b"istio.io/"  # in the apiVersion of both kinds below
+_PLUGIN_MOVERS = tuple(
+    (re.compile(rb"""kind['"]?\s*:\s*['"]?""" + kind + rb"""\b"""), re.compile(content))
+    for kind, content in ((b"AuthorizationPolicy", rb"\bCUSTOM\b"),
+                          (b"VirtualService", rb"""\b(?:corsPolicy|fault)['"]?\s*:""")))
 # `kind: Service` itself, not ServiceAccount or ServiceMeshExtension (YAML, flow style, JSON)
 _SERVICE_KIND_LINE = re.compile(rb"""kind['"]?\s*:\s*['"]?Service['"]?[ \t]*(?:$|[,}#\r])""",
                                 re.MULTILINE)
@@ -124,12 +129,21 @@ def verdict_of(view: _Searchable, size: int, manifest: bool) -> Verdict | None:
     """What to do with a file, from its bytes and whether it is named (or given) as a manifest;
     None: nothing of interest."""
     if manifest:
-        if mentions_interest_kind(view, size):
+        if mentions_interest_kind(view, size) or _moves_plugins(view, size):
             return Verdict.PARSE
         return _workload_verdict(view, size)
     if view.find(EXTENSION_KIND, 0, size) >= 0 and _EXTENSION_KIND_LINE.search(view, 0, size):
         return Verdict.PARSE
     return None
+
+
+def _moves_plugins(view: _Searchable, size: int) -> bool:
+    """A CUSTOM AuthorizationPolicy (ext_authz) or a VirtualService with corsPolicy or fault:
+    the filters WasmPlugins are now placed around differently (SME033, SME035)."""
+    if view.find(ISTIO_GROUP, 0, size) < 0:  # one search rules out nearly every file
+        return False
+    return any(bool(kind_line.search(view, 0, size) and content.search(view, 0, size))
+               for kind_line, content in _PLUGIN_MOVERS)
 
 
 def _workload_verdict(view: _Searchable, size: int) -> Verdict | None:

@@ -185,3 +185,23 @@ def test_reader_reuses_its_buffer_without_leaking_bytes_between_files(tmp_path: 
 def test_a_manifest_with_services_only_is_read_for_them_on_demand(
         text: bytes, verdict: Verdict | None) -> None:
     assert verdict_of(text, len(text), manifest=True) is verdict
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    (b"apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nspec:\n  action: CUSTOM\n",
+     Verdict.PARSE),
+    (b'{"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy", '
+     b'"spec": {"action": "CUSTOM"}}', Verdict.PARSE),
+    (b"apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nspec: {action: ALLOW}\n",
+     None),
+    (b"apiVersion: networking.istio.io/v1\nkind: VirtualService\nspec:\n  http:\n"
+     b"  - corsPolicy: {allowOrigins: [{exact: x}]}\n", Verdict.PARSE),
+    (b"apiVersion: networking.istio.io/v1\nkind: VirtualService\nspec:\n  http:\n"
+     b"  - fault: {abort: {httpStatus: 503}}\n", Verdict.PARSE),
+    (b"apiVersion: networking.istio.io/v1\nkind: VirtualService\nspec:\n  http:\n"
+     b"  - route: [{destination: {host: default}}]\n", None),
+    (b"# CUSTOM AuthorizationPolicy examples live elsewhere\nkind: ConfigMap\n", None),
+])
+def test_policies_that_move_plugins_are_parsed_in_files_of_their_own(
+        text: bytes, verdict: Verdict | None) -> None:
+    assert verdict_of(text, len(text), manifest=True) is verdict
