@@ -31,7 +31,7 @@ from common import (
     median_times,
     python_of,
     ratio_line,
-    run_quietly,
+    sme_migrate,
     versions,
 )
 
@@ -124,7 +124,8 @@ def measure(work: Path, images: int, runs: int, before: Path | None) -> dict[str
 
 
 def _cli(source: Path, args: list[str]) -> Callable[[], None]:
-    return lambda: run_quietly([str(python_of(source)), "-m", "migrate", *args], cwd=source)
+    run: Callable[[], None] = sme_migrate(source, *args)
+    return run
 
 
 def main() -> None:

@@ -19,10 +19,10 @@ from migrate.inventory.clusters import MeshRoots
 from migrate.model import Severity
 from migrate.pipeline.errors import UsageError
 from migrate.pipeline.request import InputRequest, ModuleRequest, Progress
+from migrate.pipeline.roots import configured_mesh_roots
 from migrate.semantics.outcome import Options
 from migrate.semantics.versions import MeshVersion
 from migrate.settings import suppress
-from migrate.settings.config_file import config_mesh_roots
 from migrate.sources.cluster.request import ClusterRequest
 from migrate.sources.sniff import STDIN
 
@@ -105,13 +105,7 @@ def mesh_roots(targets: Targets, gating: Gating, paths: Sequence[str]) -> MeshRo
     """`--mesh-root` when given, else the `meshRoots` of the config files; None: neither."""
     if targets.mesh_root:
         return MeshRoots(tuple(targets.mesh_root))
-    try:
-        roots, sources = config_mesh_roots(gating.config, paths)
-    except ValueError as error:
-        raise UsageError(str(error)) from error
-    if not roots:
-        return None
-    return MeshRoots(roots, "meshRoots in " + ", ".join(str(s) for s in sources))
+    return configured_mesh_roots(gating.config, paths)
 
 
 def cluster_request(cluster: Cluster | None, paths: Sequence[str],

@@ -4,10 +4,12 @@ folder among the paths read, and no cluster folder holds another."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from migrate.inventory.clusters import MeshRoots
 from migrate.pipeline.errors import UsageError
+from migrate.settings.config_file import config_mesh_roots
 
 STDIN_ARGUMENT = "-"
 
@@ -45,3 +47,16 @@ def check_mesh_roots(roots: MeshRoots, paths: Sequence[str],
             if inner != outer and _inside(inner, outer):
                 raise UsageError(f"{option} {inner_name} lies inside {outer_name}: one "
                                  "cluster's folder cannot hold another's")
+
+
+def configured_mesh_roots(config: Path | None, paths: Sequence[str],
+                          shown: Callable[[str], str] = str) -> MeshRoots | None:
+    """The `meshRoots` of the settings files that apply (`config`, else those of the paths);
+    None when they name none. `shown` is how a settings file is named in messages."""
+    try:
+        roots, sources = config_mesh_roots(config, paths)
+    except ValueError as error:
+        raise UsageError(shown(str(error))) from error
+    if not roots:
+        return None
+    return MeshRoots(roots, "meshRoots in " + ", ".join(shown(str(s)) for s in sources))

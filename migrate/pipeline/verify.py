@@ -17,12 +17,11 @@ from migrate.inventory.clusters import MeshRoots
 from migrate.inventory.load import Loaded, Scoping, load
 from migrate.model import Finding, ScanReport
 from migrate.pipeline.errors import UsageError
-from migrate.pipeline.roots import check_mesh_roots
+from migrate.pipeline.roots import check_mesh_roots, configured_mesh_roots
 from migrate.pipeline.status import ExitCode
 from migrate.rules import RuleId, finding
 from migrate.semantics.outcome import Options
 from migrate.semantics.states import state_differences
-from migrate.settings.config_file import config_mesh_roots
 
 if TYPE_CHECKING:
     import git
@@ -94,15 +93,10 @@ def _roots(request: VerifyRequest, ref: str, roots: tuple[str, ...], named: bool
 
 def _configured(ref: str, directory: str, paths: list[str]) -> MeshRoots | None:
     """The `meshRoots` of the settings files at `ref`, as scan and rewrite read them there."""
-    try:
-        roots, sources = config_mesh_roots(None, paths)
-    except ValueError as error:
-        raise UsageError(f"{error} (at {ref})".replace(directory + os.sep, "")) from error
-    if not roots:
-        return None
-    shown = ", ".join(f"{os.path.relpath(s, directory)} (at {ref})" for s in sources)
-    found = MeshRoots(roots, f"meshRoots in {shown}")
-    check_mesh_roots(found, paths, [os.path.relpath(root, directory) for root in roots])
+    found = configured_mesh_roots(
+        None, paths, lambda text: text.replace(directory + os.sep, "") + f" (at {ref})")
+    if found is not None:
+        check_mesh_roots(found, paths, [os.path.relpath(root, directory) for root in found.paths])
     return found
 
 

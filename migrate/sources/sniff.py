@@ -48,11 +48,18 @@ _KINDS = finder(_PREFIXES, re.compile(b"|".join(map(re.escape, _INTEREST))))
 _KINDS_UTF16 = finder(tuple(p.decode().encode("utf-16-le")[:-1] for p in _PREFIXES),
                       re.compile(b"|".join(map(re.escape, _INTEREST_UTF16))))
 _BUFFER_BYTES = 1024 * 1024
+
+
+def _kind_line(kind: bytes) -> re.Pattern[bytes]:
+    """`kind: KIND` as a manifest writes it (YAML, quoted, JSON), not a longer kind's prefix."""
+    return re.compile(rb"""kind['"]?\s*:\s*['"]?""" + kind + rb"""\b""")
+
+
 # Outside .yaml/.json files only a manifest-like mention counts, not prose in a README.
-_EXTENSION_KIND_LINE = re.compile(rb"""kind['"]?\s*:\s*['"]?ServiceMeshExtension\b""")
+_EXTENSION_KIND_LINE = _kind_line(EXTENSION_KIND)
 ISTIO_GROUP = b"istio.io/"  # in the apiVersion of both kinds below
 _PLUGIN_MOVERS = tuple(
-    (re.compile(rb"""kind['"]?\s*:\s*['"]?""" + kind + rb"""\b"""), re.compile(content))
+    (_kind_line(kind), re.compile(content))
     for kind, content in ((b"AuthorizationPolicy", rb"\bCUSTOM\b"),
                           (b"VirtualService", rb"""\b(?:corsPolicy|fault)['"]?\s*:""")))
 # `kind: Service` itself, not ServiceAccount or ServiceMeshExtension (YAML, flow style, JSON)

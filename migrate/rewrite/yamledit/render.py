@@ -14,7 +14,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from migrate.rewrite.yamledit import loaders
+from migrate.rewrite.yamledit.scalartext import plain_safe
 from migrate.rewrite.yamledit.style import Style
 from migrate.rewrite.yamledit.text import dedent, indent
 
@@ -82,7 +82,7 @@ def _word_text(value: object) -> bool:
     """A plain str of words that every YAML reader takes as that string, which ruamel writes
     unquoted: no indicator, number, boolean or null look-alike, no long key."""
     return (type(value) is str and len(value) <= _WORDS_MAX and bool(_WORDS.fullmatch(value))
-            and loaders.load(value) == value)
+            and plain_safe(value))
 
 
 def render_json(original: str, base_indent: int, style: Style, reshape: Reshape) -> str:
