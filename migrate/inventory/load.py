@@ -15,8 +15,7 @@ from migrate.inventory.traffic import is_service, service_of
 from migrate.inventory.workloads import workloads_of
 from migrate.model import Finding, Inventory, Resource
 from migrate.sources.documents import parse_resources
-from migrate.sources.files import STDIN_ARGUMENT, SourceScan, read_paths, read_workloads
-from migrate.sources.kustomize import kustomizations_of
+from migrate.sources.files import STDIN_ARGUMENT, Known, SourceScan, read_paths, read_workloads
 from migrate.sources.pool import Progress
 from migrate.sources.sniff import STDIN
 from migrate.sources.unparsable import Unparsable
@@ -109,8 +108,9 @@ def _clusters(scan: SourceScan, resources: Sequence[Resource], paths: Sequence[s
               scoping: Scoping) -> Clusters:
     """`resources`: what the scan read, without the kustomize patches (fragments)."""
     anchors = [Anchor.of(path) for path in paths if path != STDIN_ARGUMENT]
-    return decide(resources, kustomizations_of(scan.kustomization_files),
-                  scoping.mesh_roots, anchors, scoping.base)
+    kustomizations = {directory: kustomization
+                      for directory, kustomization in scan.kustomizations.items() if kustomization}
+    return decide(resources, kustomizations, scoping.mesh_roots, anchors, scoping.base)
 
 
 def _scoped(resources: Sequence[Resource], clusters: Clusters, stdin_name: str
@@ -160,13 +160,13 @@ def load(
     inventory = build_inventory(resources, [*noted, *scan.findings, *patches.findings])
     if inventory.extensions and scan.workload_files:
         extra = read_workloads(scan.workload_files, GATEWAY_NEEDLES, workload_needles(inventory),
-                               namespace_wide(inventory))
+                               namespace_wide(inventory), Known.of(scan))
         scoped = _scoped(extra, clusters, stdin_name)
         found = tuple(w for r in scoped for w in workloads_of(r))
         services = tuple(service_of(r) for r in scoped if is_service(r))
         inventory = replace(inventory, workloads=inventory.workloads + found,
                             services=inventory.services + services)
-    inventory = _with_services(inventory, scan.service_files, clusters, stdin_name)
+    inventory = _with_services(inventory, scan, clusters, stdin_name)
     return Loaded(inventory, scan.resources, scan.files_scanned, kustomizations,
                   clusters=clusters)
 
@@ -183,14 +183,14 @@ def service_needles(inventory: Inventory) -> set[bytes]:
     return {form.format(k=key, v=value).encode() for key, value in pairs for form in _PAIR_FORMS}
 
 
-def _with_services(inventory: Inventory, service_files: Sequence[str], clusters: Clusters,
+def _with_services(inventory: Inventory, scan: SourceScan, clusters: Clusters,
                    stdin_name: str) -> Inventory:
     """The Services of files that hold no pod template, read when they name a label of a
     workload the input holds: whether a Service selects a pod decided whether Maistra ran
     extensions on it (SME038)."""
-    if not inventory.extensions or not inventory.workloads or not service_files:
+    if not inventory.extensions or not inventory.workloads or not scan.service_files:
         return inventory
-    found = _scoped(read_workloads(service_files, (), service_needles(inventory)), clusters,
-                    stdin_name)
+    found = _scoped(read_workloads(scan.service_files, (), service_needles(inventory),
+                                   known=Known.of(scan)), clusters, stdin_name)
     services = tuple(service_of(r) for r in found if is_service(r))
     return replace(inventory, services=inventory.services + services)

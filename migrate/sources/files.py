@@ -6,8 +6,8 @@ import dataclasses
 import errno
 import logging
 import os
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import BinaryIO
 
@@ -18,7 +18,12 @@ from migrate.rules.ids import RuleId
 from migrate.sources.documents import decode, parse_pods_and_services, parse_text
 from migrate.sources.halves import in_two_halves
 from migrate.sources.helm import as_template_problem, never_a_manifest
-from migrate.sources.kustomize import KUSTOMIZATION_NAMES, NamespaceHints
+from migrate.sources.kustomize import (
+    Kustomization,
+    NamespaceHints,
+    by_directory,
+    is_kustomization_file,
+)
 from migrate.sources.needles import Needles, compile_needles
 from migrate.sources.pool import Progress, sniff_all
 from migrate.sources.sniff import INTEREST_KINDS, STDIN, Reader, Sniffed, Verdict, sniff_stdin
@@ -33,6 +38,7 @@ STDIN_ARGUMENT = "-"
 WORKLOAD_KINDS = POD_BEARING_KINDS
 UNPARSABLE_FILE = RuleId.UNPARSABLE_FILE
 UNREADABLE_FILE = RuleId.UNREADABLE_FILE
+_HELD = (Verdict.WORKLOAD, Verdict.SERVICES)
 _log = logging.getLogger(__name__)
 
 
@@ -44,6 +50,9 @@ class SourceScan:
     workload_files: tuple[str, ...]  # unparsed manifests that look like they hold pod templates
     service_files: tuple[str, ...] = ()  # unparsed manifests with Services and no pod template
     kustomization_files: tuple[str, ...] = ()  # every kustomization file walked
+    # what each directory's kustomization lists, for those read (see kustomize.by_directory)
+    kustomizations: Mapping[str, Kustomization | None] = field(default_factory=dict)
+    held: Mapping[str, bytes] = field(default_factory=dict)  # workload and Service files' bytes
 
 
 def read_paths(
@@ -59,40 +68,64 @@ def read_paths(
     for path in paths:
         if path != STDIN_ARGUMENT and not os.path.lexists(path):
             raise FileNotFoundError(errno.ENOENT, "no such file or directory", path)
-    walked = _once_each(_walk_all([path for path in paths if path != STDIN_ARGUMENT]))
+    walked = _walk_all([path for path in paths if path != STDIN_ARGUMENT])
     explicit = frozenset(path for path in paths if path != STDIN_ARGUMENT)
-    sniffed = sniff_all(walked.files, explicit, progress=progress)
+    walked, sniffed = _once_each(walked, sniff_all(walked.files, explicit, progress=progress))
     if STDIN_ARGUMENT in paths:
         sniffed[:0] = filter(None, [sniff_stdin(read_stdin(stdin), stdin_name)])
     return _scan_of(walked, sniffed, stdin_name if STDIN_ARGUMENT in paths else None)
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the scan already read: bytes of files, and kustomizations by directory."""
+
+    held: Mapping[str, bytes] = field(default_factory=dict)
+    kustomizations: Mapping[str, Kustomization | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, scan: SourceScan) -> Known:
+        return cls(scan.held, scan.kustomizations)
+
+
 def read_workloads(paths: Sequence[str], needles: Collection[bytes], whole: Collection[bytes] = (),
-                   namespaces: Collection[str] = ()) -> tuple[Resource, ...]:
+                   namespaces: Collection[str] = (), known: Known | None = None
+                   ) -> tuple[Resource, ...]:
     """Parse only the workload files whose bytes contain at least one needle (a `whole` one as a
     whole value: `app3` is not in `app30`), or that kustomize puts in one of `namespaces` (their
     bytes need not name it); parse errors here are silently ignored (logged at debug). Returns
-    the pod-bearing objects (WORKLOAD_KINDS) and the Services."""
+    the pod-bearing objects (WORKLOAD_KINDS) and the Services. What `known` holds is not read
+    again."""
     if not needles and not whole and not namespaces:
         return ()
+    known = known or Known()
     wanted = partial(_workloads_in, needles=compile_needles(needles, whole),
-                     namespaces=frozenset(namespaces))
-    return _with_namespace_hints(in_two_halves(wanted, paths))
+                     namespaces=frozenset(namespaces), known=known)
+    return _with_namespace_hints(in_two_halves(wanted, paths), known.kustomizations)
 
 
-def _workloads_in(paths: Sequence[str], needles: Needles, namespaces: frozenset[str]
-                  ) -> list[Resource]:
-    reader, anything, hints = Reader(), compile_needles({b"kind"}), NamespaceHints()
+def _workloads_in(paths: Sequence[str], needles: Needles, namespaces: frozenset[str],
+                  known: Known) -> list[Resource]:
+    reader, anything = Reader(held_bytes=0), compile_needles({b"kind"})
+    hints = NamespaceHints(known.kustomizations)
     found: list[Resource] = []
     for path in paths:
         wanted = anything if namespaces and hints.namespace_for(path) in namespaces else needles
         try:
-            data = reader.read_if_contains(path, wanted)
+            data = _if_contains(path, known.held.get(path), wanted, reader)
             if data is not None:
                 found.extend(_workloads_of_file(path, data))
         except (OSError, Unparsable) as error:
             _log.debug("skipping workload file %s: %s", path, error)
     return found
+
+
+def _if_contains(path: str, held: bytes | None, needles: Needles, reader: Reader
+                 ) -> bytes | None:
+    """The file's bytes (those held, or else read) when they contain one of `needles`."""
+    if held is None:
+        return reader.read_if_contains(path, needles)
+    return held if needles.found_in(held, len(held)) else None
 
 
 def _walk_all(roots: Sequence[str]) -> Walked:
@@ -107,24 +140,27 @@ def _walk_all(roots: Sequence[str]) -> Walked:
     return Walked(tuple(sorted(files)), tuple(unreadable))
 
 
-def _once_each(walked: Walked) -> Walked:
+def _once_each(walked: Walked, sniffed: list[Sniffed]) -> tuple[Walked, list[Sniffed]]:
     """A file symlink to another listed file is one file, read (and rewritten) once: the file
-    itself is kept, or the first link when only links lead to it."""
-    if not any(os.path.islink(path) for path in walked.files):
-        return walked
+    itself is kept, or the first link when only links lead to it. The sniff tells links."""
+    if not any(found.link for found in sniffed):
+        return walked, sniffed
     kept: dict[str, str] = {}
     for path in walked.files:
         real = os.path.realpath(path)
         if real not in kept or (os.path.islink(kept[real]) and not os.path.islink(path)):
             kept[real] = path
     chosen = set(kept.values())
-    return dataclasses.replace(walked, files=tuple(p for p in walked.files if p in chosen))
+    return (dataclasses.replace(walked, files=tuple(p for p in walked.files if p in chosen)),
+            [found for found in sniffed if found.path in chosen])
 
 
 def _scan_of(walked: Walked, sniffed: list[Sniffed], stdin_name: str | None) -> SourceScan:
     """`stdin_name`: the name stdin's content goes by, None when stdin was not read."""
     resources: list[Resource] = []
     findings = [_unreadable_finding(entry.path, entry.error) for entry in walked.unreadable]
+    kustomizations = by_directory((f.path, f.kustomization) for f in sniffed
+                                  if is_kustomization_file(f.path) and f.path != stdin_name)
     for found in sniffed:
         if found.verdict is Verdict.PARSE:
             parsed, problems = _parse_or_report(found, found.path == stdin_name)
@@ -135,13 +171,14 @@ def _scan_of(walked: Walked, sniffed: list[Sniffed], stdin_name: str | None) -> 
         elif found.verdict is Verdict.UNPARSABLE:
             findings.append(_unparsable_finding(found.path, Unparsable(found.reason, found.line)))
     return SourceScan(
-        resources=_with_namespace_hints(resources, stdin_name),
+        resources=_with_namespace_hints(resources, kustomizations, stdin_name),
         findings=tuple(sorted(findings, key=lambda finding: _finding_order(finding, stdin_name))),
         files_scanned=len(walked.files) + int(stdin_name is not None),
         workload_files=tuple(f.path for f in sniffed if f.verdict is Verdict.WORKLOAD),
         service_files=tuple(f.path for f in sniffed if f.verdict is Verdict.SERVICES),
-        kustomization_files=tuple(
-            f for f in walked.files if os.path.basename(f) in KUSTOMIZATION_NAMES),
+        kustomization_files=tuple(f for f in walked.files if is_kustomization_file(f)),
+        kustomizations=kustomizations,
+        held={f.path: f.data for f in sniffed if f.data and f.verdict in _HELD},
     )
 
 
@@ -188,9 +225,10 @@ def _finding_order(finding: Finding, stdin_name: str | None) -> tuple[bool, str,
 
 
 def _with_namespace_hints(
-    resources: Iterable[Resource], stdin_name: str | None = None
+    resources: Iterable[Resource], known: Mapping[str, Kustomization | None],
+    stdin_name: str | None = None
 ) -> tuple[Resource, ...]:
-    hints = NamespaceHints()
+    hints = NamespaceHints(known)
     return tuple(_hinted(resource, hints, stdin_name) for resource in resources)
 
 

@@ -16,7 +16,8 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -24,15 +25,26 @@ MIN_ITEMS = 2_000  # below this, the fork and the pickling cost more than half t
 DISABLE_VARIABLE = "SME_MIGRATE_ONE_CORE"
 
 
+@dataclass(frozen=True)
+class Codec(Generic[Result]):
+    """How the child's list crosses the pipe: pickling thousands of dataclasses took longer
+    than pickling their fields as a few long lists (columns) and building them again."""
+
+    pack: Callable[[list[Result]], object]
+    unpack: Callable[[object], list[Result]]
+
+
 def in_two_halves(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item],
-                  min_items: int = MIN_ITEMS) -> list[Result]:
+                  min_items: int = MIN_ITEMS, codec: Codec[Result] | None = None
+                  ) -> list[Result]:
     """`work(items)`, computed as `work(first half) + work(second half)` on two cores when
-    that can pay off; `work` must depend on its items only, and its result must pickle."""
+    that can pay off; `work` must depend on its items only, and its result must pickle (as
+    `codec` packs it, if given)."""
     if not _worth_forking(len(items), min_items):
         return work(items)
     half = len(items) // 2
     try:
-        child = _Child.start(work, items[half:])
+        child = _Child.start(work, items[half:], codec)
     except OSError:  # no process or pipe to spare (EAGAIN, EMFILE): one core it is
         return work(items)
     second: list[Result] | None = None
@@ -57,13 +69,13 @@ def _cores() -> int:
 
 
 class _Child:
-    def __init__(self, pid: int, reader: int) -> None:
-        self.pid, self.reader = pid, reader
+    def __init__(self, pid: int, reader: int, codec: Codec[Any] | None = None) -> None:
+        self.pid, self.reader, self.codec = pid, reader, codec
         self.reaped = False
 
     @classmethod
     def start(cls, work: Callable[[Sequence[Item]], list[Result]],
-              items: Sequence[Item]) -> _Child:
+              items: Sequence[Item], codec: Codec[Result] | None = None) -> _Child:
         reader, writer = os.pipe()
         try:
             pid = os.fork()
@@ -72,10 +84,13 @@ class _Child:
             os.close(writer)
             raise
         if pid == 0:
-            os.close(reader)
-            _run_in_child(work, items, writer)
+            try:
+                os.close(reader)
+                _run_in_child(work, items, writer, codec)
+            finally:
+                os._exit(1)  # whatever went wrong, the child never runs the parent's code
         os.close(writer)
-        return cls(pid, reader)
+        return cls(pid, reader, codec)
 
     def result(self) -> list[Result] | None:
         """The child's list; None when it died (the caller then does the work itself); the
@@ -90,7 +105,7 @@ class _Child:
         ok, value = pickle.loads(data)  # our own child wrote it
         if not ok:
             raise value
-        return value  # type: ignore[no-any-return]
+        return self.codec.unpack(value) if self.codec else value
 
     def reap(self) -> None:
         """Stop and collect a child whose result was not read (the parent's half failed)."""
@@ -104,11 +119,13 @@ class _Child:
 
 
 def _run_in_child(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item],
-                  writer: int) -> None:
+                  writer: int, codec: Codec[Result] | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         try:
-            payload = pickle.dumps((True, work(items)), pickle.HIGHEST_PROTOCOL)
+            found = work(items)
+            payload = pickle.dumps((True, codec.pack(found) if codec else found),
+                                   pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # the parent raises it, as if the work had run there
             payload = pickle.dumps((False, error), pickle.HIGHEST_PROTOCOL)
         with os.fdopen(writer, "wb") as stream:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import yaml
 
-from migrate.sources.halves import in_two_halves
+from migrate.sources.plain_mapping import plain_mapping
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_IN_A_DIRECTORY = tuple(f"{os.sep}{name}" for name in KUSTOMIZATION_NAMES)
 LISTING_FIELDS = ("resources", "bases")
 _log = logging.getLogger(__name__)
 
@@ -22,24 +23,45 @@ class Kustomization:
     listed: frozenset[str]  # absolute, normalised paths of its local resources and bases
 
 
-def kustomizations_of(files: Iterable[str]) -> dict[str, Kustomization]:
-    """Each kustomization file's directory (absolute) and what it lists; unreadable ones are
-    left out (the scan reports what it cannot read)."""
-    directories = sorted({os.path.dirname(os.path.abspath(path)) for path in files})
-    return {directory: kustomization
-            for directory, kustomization in in_two_halves(_read_all, directories)
-            if kustomization is not None}
+def is_kustomization_file(path: str) -> bool:
+    # endswith: basename() for each of a tree's files cost more than the rest of this check
+    return path.endswith(_IN_A_DIRECTORY) or path in KUSTOMIZATION_NAMES
 
 
-def _read_all(directories: Sequence[str]) -> list[tuple[str, Kustomization | None]]:
-    return [(directory, _read_kustomization(directory)) for directory in directories]
+def kustomization_in(path: str, data: bytes) -> Kustomization | None:
+    """What the kustomization file at `path` lists, from its bytes; None when they are not a
+    kustomization (not UTF-8, not YAML, not a mapping)."""
+    try:
+        text = data.decode("utf-8")
+        body = plain_mapping(text) or yaml.load(text, Loader=yaml.CSafeLoader)
+    except (ValueError, yaml.YAMLError) as error:
+        _log.debug("ignoring kustomization %s: %s", path, error)
+        return None
+    return _parse_kustomization(os.path.dirname(os.path.abspath(path)), body)
+
+
+def by_directory(found: Iterable[tuple[str, Kustomization | None]]
+                 ) -> dict[str, Kustomization | None]:
+    """(kustomization file, what it lists) pairs by absolute directory, sorted; where one
+    directory has several, the one kustomize reads (the first of KUSTOMIZATION_NAMES)."""
+    chosen: dict[str, tuple[int, Kustomization | None]] = {}
+    for path, kustomization in found:
+        directory, rank = os.path.dirname(os.path.abspath(path)), _rank(path)
+        if directory not in chosen or rank < chosen[directory][0]:
+            chosen[directory] = (rank, kustomization)
+    return {directory: chosen[directory][1] for directory in sorted(chosen)}
+
+
+def _rank(path: str) -> int:
+    return KUSTOMIZATION_NAMES.index(os.path.basename(path))
 
 
 class NamespaceHints:
-    """Reads each directory's kustomization at most once, and only when a hint is asked for."""
+    """Reads each directory's kustomization at most once, and only when a hint is asked for;
+    `known`: those already read, by absolute directory (see by_directory)."""
 
-    def __init__(self) -> None:
-        self._by_directory: dict[str, Kustomization | None] = {}
+    def __init__(self, known: Mapping[str, Kustomization | None] | None = None) -> None:
+        self._by_directory: dict[str, Kustomization | None] = dict(known or {})
 
     def namespace_for(self, path: str) -> str | None:
         """The namespace kustomize would give the objects of `path`, or None.
@@ -71,11 +93,11 @@ def _read_kustomization(directory: str) -> Kustomization | None:
     for name in KUSTOMIZATION_NAMES:
         path = os.path.join(directory, name)
         try:
-            with open(path, encoding="utf-8") as stream:
-                return _parse_kustomization(directory, yaml.load(stream, Loader=yaml.CSafeLoader))
+            with open(path, "rb") as stream:
+                return kustomization_in(path, stream.read())
         except FileNotFoundError:
             continue
-        except (OSError, ValueError, yaml.YAMLError) as error:
+        except OSError as error:
             _log.debug("ignoring kustomization %s: %s", path, error)
             return None
     return None

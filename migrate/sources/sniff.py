@@ -10,6 +10,7 @@ never holds more than the cap, however large the file.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import enum
 import errno
 import functools
@@ -18,8 +19,10 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from migrate.sources.bounded import Capped, finder, first_line_of, read_capped
+from migrate.sources.kustomize import Kustomization, is_kustomization_file, kustomization_in
 from migrate.sources.needles import Needles
 from migrate.sources.unparsable import MAX_FILE_BYTES, line_at, stream_too_large, too_large
 
@@ -48,6 +51,13 @@ _KINDS = finder(_PREFIXES, re.compile(b"|".join(map(re.escape, _INTEREST))))
 _KINDS_UTF16 = finder(tuple(p.decode().encode("utf-16-le")[:-1] for p in _PREFIXES),
                       re.compile(b"|".join(map(re.escape, _INTEREST_UTF16))))
 _BUFFER_BYTES = 1024 * 1024
+# O_NONBLOCK: a symlink to a FIFO must not hang the scan.
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
+# The bytes of workload and Service files are kept for the second look at them (which needs the
+# extensions' selectors first), up to this much per reader: reading them again took longer than
+# the sniff of every other file.
+HELD_BYTES = 32 * 1024 * 1024
 
 
 def _kind_line(kind: bytes) -> re.Pattern[bytes]:
@@ -71,6 +81,8 @@ class Verdict(enum.Enum):
     PARSE = "parse"  # mentions a kind this tool checks
     WORKLOAD = "workload"  # a manifest that looks like it holds pod templates; parsed on demand
     SERVICES = "services"  # a manifest with Services and no pod template; parsed on demand
+    KUSTOMIZATION = "kustomization"  # a kustomization file of no other interest
+    LINK = "link"  # a symbolic link to nothing of interest (links are counted once: files.py)
     UNREADABLE = "unreadable"
     UNPARSABLE = "unparsable"
 
@@ -79,19 +91,48 @@ class Verdict(enum.Enum):
 class Sniffed:
     path: str
     verdict: Verdict
-    data: bytes = b""  # the file's bytes, for PARSE only
+    data: bytes = b""  # the file's bytes: for PARSE, and for WORKLOAD and SERVICES when held
     reason: str = ""  # for UNREADABLE and UNPARSABLE
     line: int | None = None
+    kustomization: Kustomization | None = None  # of a kustomization file, when it is one
+    link: bool = False  # the path is a symbolic link
 
 
 _Searchable = bytes | bytearray
+_Columns = tuple[list[Any], ...]
+
+
+def as_columns(found: list[Sniffed]) -> _Columns:
+    """The fields of each Sniffed as one list per field (see halves.Codec)."""
+    rows = [(f.path, f.verdict.value, f.data, f.reason, f.line, _listing(f.kustomization),
+             f.link) for f in found]
+    return tuple(map(list, zip(*rows, strict=True))) if rows else ()
+
+
+def from_columns(columns: object) -> list[Sniffed]:
+    rows = zip(*columns, strict=True) if isinstance(columns, tuple) else ()
+    return [Sniffed(path, Verdict(verdict), data, reason, line,
+                    None if listing is None else Kustomization(listing[0], frozenset(listing[1])),
+                    link) for path, verdict, data, reason, line, listing, link in rows]
+
+
+def _listing(kustomization: Kustomization | None) -> tuple[str | None, tuple[str, ...]] | None:
+    return None if kustomization is None else (kustomization.namespace,
+                                                tuple(kustomization.listed))
 
 
 def mentions_interest_kind(view: _Searchable, size: int) -> bool:
     if view.find(b"ServiceMesh", 0, size) < 0 and view.find(b"WasmPlugin", 0, size) < 0:
-        return utf16_codec(view[:min(size, UTF16_SAMPLE_BYTES)]) is not None and any(
+        return _may_be_utf16(view, size) and utf16_codec(
+            view[:min(size, UTF16_SAMPLE_BYTES)]) is not None and any(
             view.find(kind, 0, size) >= 0 for kind in _INTEREST_UTF16)
     return any(view.find(kind, 0, size) >= 0 for kind in _INTEREST)
+
+
+def _may_be_utf16(view: _Searchable, size: int) -> bool:
+    """utf16_codec's first test, without copying the sample out of the buffer."""
+    return (view[:min(size, 2)] in UTF16_BOMS
+            or view.find(b"\0", 0, min(size, UTF16_SAMPLE_BYTES)) >= 0)
 
 
 def utf16_codec(head: bytes | bytearray) -> str | None:
@@ -192,26 +233,49 @@ def unreadable(path: str, error: OSError) -> Sniffed | None:
 
 
 class Reader:
-    """Reads files into one reused buffer; one instance per thread."""
+    """Reads files into one reused buffer; one instance per thread. It keeps the bytes of
+    workload and Service files up to `held_bytes` in all."""
 
-    def __init__(self) -> None:
+    def __init__(self, held_bytes: int = HELD_BYTES) -> None:
         self._buffer = bytearray(_BUFFER_BYTES)
+        self._hold_left = held_bytes
+        self._link = False
 
     def sniff(self, path: str, as_manifest: bool = False) -> Sniffed | None:
         """What to do with the file at `path`; `as_manifest` for a file the user named."""
         manifest = as_manifest or is_manifest_name(path)
+        self._link = False
         try:
             size = self._read_into_buffer(path)
-            if size == _BUFFER_BYTES:
-                return self._sniff_large(path, manifest)
+            found = (self._sniff_large(path, manifest) if size == _BUFFER_BYTES
+                     else self._sniffed(path, self._buffer, size, manifest))
         except IsADirectoryError:
-            return None  # a directory symlink (not followed) or a submodule
+            found = None  # a directory symlink (not followed) or a submodule
         except OSError as error:
-            return unreadable(path, error)
-        verdict = verdict_of(self._buffer, size, manifest)
+            found = unreadable(path, error)
+        if not self._link:
+            return found
+        return dataclasses.replace(found, link=True) if found else Sniffed(path, Verdict.LINK,
+                                                                            link=True)
+
+    def _sniffed(self, path: str, view: _Searchable, size: int, manifest: bool
+                 ) -> Sniffed | None:
+        verdict = verdict_of(view, size, manifest)
+        kustomization = None
+        if is_kustomization_file(path):
+            kustomization = kustomization_in(path, _copy(view, size))
+            verdict = verdict or Verdict.KUSTOMIZATION
+        if verdict is None:
+            return None
+        return Sniffed(path, verdict, self._kept(verdict, view, size), kustomization=kustomization)
+
+    def _kept(self, verdict: Verdict, view: _Searchable, size: int) -> bytes:
         if verdict is Verdict.PARSE:
-            return Sniffed(path, verdict, bytes(memoryview(self._buffer)[:size]))
-        return Sniffed(path, verdict) if verdict else None
+            return _copy(view, size)
+        if verdict in (Verdict.WORKLOAD, Verdict.SERVICES) and size <= self._hold_left:
+            self._hold_left -= size
+            return _copy(view, size)
+        return b""
 
     def read_if_contains(self, path: str, needles: Needles) -> bytes | None:
         """The file's bytes when they contain one of `needles`; raises OSError."""
@@ -223,12 +287,25 @@ class Reader:
         return None
 
     def _read_into_buffer(self, path: str) -> int:
-        # O_NONBLOCK: a symlink to a FIFO must not hang the scan.
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        descriptor = self._open(path)
         try:
             return os.readv(descriptor, [self._buffer])
         finally:
             os.close(descriptor)
+
+    def _open(self, path: str) -> int:
+        """A descriptor of the file at `path`; notes whether the path is a symbolic link: with
+        O_NOFOLLOW that costs nothing for the files that are not (no lstat per file)."""
+        if not _NOFOLLOW:
+            self._link = os.path.islink(path)
+            return os.open(path, _OPEN_FLAGS)
+        try:
+            return os.open(path, _OPEN_FLAGS | _NOFOLLOW)
+        except OSError:
+            if not os.path.islink(path):
+                raise
+        self._link = True
+        return os.open(path, _OPEN_FLAGS)
 
     def _sniff_large(self, path: str, manifest: bool) -> Sniffed | None:
         with _regular_file(path) as descriptor:
@@ -238,10 +315,7 @@ class Reader:
             whole = _read_within_cap(descriptor, size)
             if whole is None:
                 return _oversized(path, descriptor, size, manifest)
-            verdict = verdict_of(whole, len(whole), manifest)
-            if verdict in (Verdict.WORKLOAD, Verdict.SERVICES):
-                return Sniffed(path, verdict)  # e.g. a rendered all-in-one install.yaml
-            return Sniffed(path, verdict, whole) if verdict else None
+            return self._sniffed(path, whole, len(whole), manifest)
 
     def _read_large_if_contains(self, path: str, needles: Needles) -> bytes | None:
         with _regular_file(path) as descriptor:
@@ -249,6 +323,12 @@ class Reader:
                 return None
             whole = _read_within_cap(descriptor, os.fstat(descriptor).st_size)
             return whole if whole is not None and needles.found_in(whole, len(whole)) else None
+
+
+def _copy(view: _Searchable, size: int) -> bytes:
+    if isinstance(view, bytes) and len(view) == size:
+        return view
+    return bytes(memoryview(view)[:size])
 
 
 def _read_within_cap(descriptor: int, size: int) -> bytes | None:
@@ -279,7 +359,7 @@ def _oversized(path: str, descriptor: int, size: int, manifest: bool) -> Sniffed
 @contextlib.contextmanager
 def _regular_file(path: str) -> Iterator[int | None]:
     """An open descriptor of a regular file; None for anything else (a device, a FIFO)."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    descriptor = os.open(path, _OPEN_FLAGS)
     try:
         yield descriptor if stat.S_ISREG(os.fstat(descriptor).st_mode) else None
     finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from migrate.model import Location
-from migrate.sources.files import read_paths, read_workloads
+from migrate.sources.files import Known, read_paths, read_workloads
 from tests.sources.source_trees import Tree, deployment_yaml, extension_yaml, names
 
 
@@ -194,3 +194,16 @@ def test_workload_files_are_listed_unparsed_and_read_on_demand(tree: Tree) -> No
         ("Deployment", "reviews", "bookinfo")
     ]
     assert read_workloads(scan.workload_files, []) == ()
+
+
+def test_workload_files_are_searched_in_the_bytes_the_scan_read(tree: Tree) -> None:
+    root = tree({"app/deployment.yaml": deployment_yaml("reviews", "reviews"),
+                 "app/ext.yaml": extension_yaml("ext")})
+    deployment = root / "app" / "deployment.yaml"
+    scan = read_paths([str(root)])
+    deployment.write_text(deployment_yaml("ratings", "ratings"))  # changed since it was read
+
+    found = read_workloads(scan.workload_files, [b"app: reviews"], known=Known.of(scan))
+
+    assert [w.name for w in found] == ["reviews"]  # each file read once, and seen as it was
+    assert read_workloads(scan.workload_files, [b"app: reviews"]) == ()  # unknown: read again

@@ -72,12 +72,16 @@ def test_a_scan_on_two_cores_reports_what_one_core_does(tmp_path: Path) -> None:
         files[f"{team}/app{index}/deployment.yaml"] = deployment_yaml(f"app{index}", f"app{index}")
         files[f"{team}/app{index}/config.yaml"] = f"kind: ConfigMap\ndata: {{n: '{index}'}}\n"
     for index in range(0, 1_200, 97):
-        files[f"team{index % 40}/app{index}/sme.yaml"] = extension_yaml(
-            f"ext{index}", f"team{index % 40}").replace(
+        files[f"team{index % 40}/app{index}/sme.yaml"] = extension_yaml(f"ext{index}").replace(
             "spec:\n", f"spec:\n  workloadSelector:\n    labels:\n      app: app{index}\n")
+    for number in range(40):  # kustomizations (the namespaces) and links cross from the child too
+        listed = "".join(f"- app{index}/deployment.yaml\n- app{index}/sme.yaml\n"
+                         for index in range(number, 1_200, 40))
+        files[f"team{number}/kustomization.yaml"] = f"namespace: ns{number}\nresources:\n{listed}"
     files["team3/broken.yaml"] = "kind: ServiceMeshExtension\nspec: [unclosed\n"
     files["team4/binary.yaml"] = b"kind: ServiceMeshExtension\x00\xff"
     root = write_tree(tmp_path, files)
+    (root / "team5" / "again.yaml").symlink_to(root / "team5" / "app5" / "deployment.yaml")
     two, one = _scan(root), _scan(root, **_one_core())
     assert two == one
     summary = json.loads(one)["summary"]

@@ -77,3 +77,16 @@ def test_a_chain_link_without_namespace_keeps_the_inner_one(tmp_path: Path) -> N
     hint = NamespaceHints().namespace_for(str(root / "overlay" / "base" / "ext.yaml"))
 
     assert hint == "inner"
+
+
+def test_of_two_kustomizations_in_a_folder_the_one_kustomize_reads_counts(tree: Tree) -> None:
+    root = tree({
+        "app/Kustomization": "namespace: second\nresources: [ext.yaml]\n",
+        "app/kustomization.yaml": "namespace: first\nresources: [ext.yaml]\n",
+        "app/kustomization.yml": "namespace: third\nresources: [ext.yaml]\n",
+        "app/ext.yaml": extension_yaml("ext"),
+    })
+
+    (resource,) = read_paths([str(root)]).resources
+
+    assert resource.namespace == "first"

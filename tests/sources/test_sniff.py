@@ -205,3 +205,16 @@ def test_a_manifest_with_services_only_is_read_for_them_on_demand(
 def test_policies_that_move_plugins_are_parsed_in_files_of_their_own(
         text: bytes, verdict: Verdict | None) -> None:
     assert verdict_of(text, len(text), manifest=True) is verdict
+
+
+def test_the_bytes_of_workload_files_are_held_up_to_the_readers_budget(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text(deployment_yaml("first", "first"))
+    second.write_text(deployment_yaml("second", "second"))
+    reader = Reader(held_bytes=first.stat().st_size)
+
+    held, over = reader.sniff(str(first)), reader.sniff(str(second))
+
+    assert held is not None and over is not None
+    assert (held.verdict, over.verdict) == (Verdict.WORKLOAD, Verdict.WORKLOAD)
+    assert (held.data, over.data) == (first.read_bytes(), b"")  # the second is read again later
