@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migrate.cli.app import app
 from migrate.cli.command import shared_options
 from migrate.cli.options import (
     BackupDir,
@@ -22,6 +21,7 @@ from migrate.cli.options import (
 )
 from migrate.cli.output import log_findings
 from migrate.cli.requests import input_request, module_options
+from migrate.cli.root import app
 from migrate.pipeline.request import ModuleRequest
 
 if TYPE_CHECKING:

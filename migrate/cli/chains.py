@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from migrate.cli.app import app
 from migrate.cli.arguments import ScanPaths
 from migrate.cli.command import shared_options
 from migrate.cli.options import (
@@ -22,6 +21,7 @@ from migrate.cli.options import (
 )
 from migrate.cli.output import color_wanted, deliver
 from migrate.cli.requests import input_request
+from migrate.cli.root import app
 from migrate.pipeline.status import ExitCode
 from migrate.report.chains import ChainsFormat, render_chains
 

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from migrate.cli.app import app
 from migrate.cli.arguments import ScanPaths
 from migrate.cli.command import fail, shared_options
 from migrate.cli.options import (
@@ -25,6 +24,7 @@ from migrate.cli.options import (
 from migrate.cli.output import deliver, log_findings
 from migrate.cli.progress import file_progress
 from migrate.cli.requests import input_request
+from migrate.cli.root import app
 from migrate.emit.manifests import ManifestFormat, render_manifests
 
 ManifestOutput = Annotated[ManifestFormat, output_format(

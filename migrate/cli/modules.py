@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from migrate.cli.app import CONTEXT
 from migrate.cli.command import shared_options
 from migrate.cli.options import Display, Gating, Registry, ReportOutput
 from migrate.cli.output import deliver, emit_report
 from migrate.cli.requests import module_options, severity, suppressions
+from migrate.cli.root import CONTEXT, app
 from migrate.model import ScanReport, Severity
 from migrate.pipeline.errors import UsageError
 from migrate.pipeline.status import ExitCode, gate
@@ -32,6 +32,7 @@ modules_app = typer.Typer(
     context_settings=CONTEXT,
     pretty_exceptions_enable=False,
 )
+app.add_typer(modules_app, name="modules")
 
 EXIT_FINDINGS = 1
 

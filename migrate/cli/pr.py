@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migrate.cli.app import app
 from migrate.cli.command import fail, shared_options
 from migrate.cli.options import (
     Gating,
@@ -21,6 +20,7 @@ from migrate.cli.options import (
     dry_run_option,
 )
 from migrate.cli.requests import input_request
+from migrate.cli.root import app
 from migrate.gitops.remote import TOKEN_VARIABLE, Platform
 
 if TYPE_CHECKING:

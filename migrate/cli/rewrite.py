@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from migrate.cli.app import app
 from migrate.cli.arguments import FilePaths
 from migrate.cli.command import fail, shared_options
 from migrate.cli.options import Display, Gating, ModuleChecks, Registry, Targets
 from migrate.cli.output import log_findings
 from migrate.cli.progress import file_progress
 from migrate.cli.requests import input_request
+from migrate.cli.root import app
 
 if TYPE_CHECKING:
     from migrate.pipeline.rewrite import RewriteResult

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from migrate.cli.app import app
 from migrate.cli.command import shared_options
 from migrate.cli.options import BackupDir, Kubeconfig, KubeContext
+from migrate.cli.root import app
 from migrate.sources.cluster.request import ClusterRequest
 
 

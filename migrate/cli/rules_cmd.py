@@ -12,9 +12,9 @@ import typer
 import yaml
 
 from migrate import rules
-from migrate.cli.app import app
 from migrate.cli.command import fail, shared_options
 from migrate.cli.options import output_format
+from migrate.cli.root import app
 from migrate.rules.catalogue import Rule, catalogue
 
 _WIDTH = 88

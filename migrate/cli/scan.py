@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from migrate.cli.app import app
 from migrate.cli.arguments import ScanPaths
 from migrate.cli.command import shared_options
 from migrate.cli.options import (
@@ -23,6 +22,7 @@ from migrate.cli.options import (
 from migrate.cli.output import emit_report
 from migrate.cli.progress import file_progress
 from migrate.cli.requests import input_request, severity
+from migrate.cli.root import app
 from migrate.pipeline.status import ExitCode
 from migrate.sources.repository import repository_root
 

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from migrate.cli.app import app
 from migrate.cli.command import shared_options
 from migrate.cli.options import ReportOutput, Repository, Targets
 from migrate.cli.output import emit_report
 from migrate.cli.requests import conversion_options
+from migrate.cli.root import app
 from migrate.model import Severity
 from migrate.pipeline.status import ExitCode
 

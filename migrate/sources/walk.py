@@ -56,8 +56,12 @@ def _git(root: str, *args: str) -> subprocess.CompletedProcess[bytes] | None:
 
 def _git_walk(root: str) -> Walked | None:
     """The files git would consider in `root`'s work tree; None when `root` is not in one."""
-    listing = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    if listing is None or listing.returncode != 0 or _git_ignores(root):
+    ignore_check = _ignore_check_started(root)  # runs meanwhile, on the other core
+    try:
+        listing = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    finally:
+        ignored = ignore_check is not None and ignore_check.wait() == 0
+    if listing is None or listing.returncode != 0 or ignored:
         return None
     names = [os.fsdecode(name) for name in listing.stdout.split(b"\0") if name]
     if ".gitmodules" in names:
@@ -72,10 +76,14 @@ def _git_walk(root: str) -> Walked | None:
     return walked
 
 
-def _git_ignores(root: str) -> bool:
-    """A directory the user names explicitly is scanned even when git ignores it."""
-    checked = _git(root, "check-ignore", "-q", ".")
-    return checked is not None and checked.returncode == 0
+def _ignore_check_started(root: str) -> subprocess.Popen[bytes] | None:
+    """Whether git ignores the directory (its exit status is 0 then): one the user names
+    explicitly is scanned even when git ignores it."""
+    try:
+        return subprocess.Popen(["git", "-C", root, "check-ignore", "-q", "."],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:  # git is not installed
+        return None
 
 
 def _submodules(root: str) -> list[str]:

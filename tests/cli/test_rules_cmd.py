@@ -5,7 +5,7 @@ from __future__ import annotations
 from typer.testing import CliRunner, Result
 
 import migrate.cli.rules_cmd  # noqa: F401  (registers the command)
-from migrate.cli.app import app
+from migrate.cli.root import app
 from migrate.rules.catalogue import catalogue
 
 

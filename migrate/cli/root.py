@@ -1,3 +1,5 @@
+"""The root command: the typer app every subcommand registers on, and its global options."""
+
 from __future__ import annotations
 
 from typing import Annotated
