@@ -28,11 +28,14 @@ class Severity(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        return self.name.lower()
+        return _SEVERITY_LABELS[self]  # not name.lower(): an enum's name is slow to get
 
     @classmethod
     def parse(cls, text: str) -> Severity:
         return cls[text.strip().upper()]
+
+
+_SEVERITY_LABELS = {severity: severity.name.lower() for severity in Severity}
 
 
 @dataclass(frozen=True)

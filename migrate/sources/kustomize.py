@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ import yaml
 from migrate.sources.plain_mapping import plain_mapping
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_PLAIN_ENTRY = re.compile(r"(?:[^/.][^/]*/)*[^/.][^/]*/?")  # no segment starts with a dot
 _IN_A_DIRECTORY = tuple(f"{os.sep}{name}" for name in KUSTOMIZATION_NAMES)
 LISTING_FIELDS = ("resources", "bases")
 _log = logging.getLogger(__name__)
@@ -116,8 +118,16 @@ def _parse_kustomization(directory: str, body: object) -> Kustomization | None:
     ]
     return Kustomization(
         str(namespace) if namespace else None,
-        frozenset(os.path.normpath(os.path.join(directory, entry)) for entry in entries),
+        frozenset(listed_path(directory, entry) for entry in entries),
     )
+
+
+def listed_path(directory: str, entry: str) -> str:
+    """normpath(join(directory, entry)) for an absolute, normalised `directory`; for the usual
+    entry (no `.` or `..`, no doubled or leading slash) without the cost of normpath."""
+    if os.sep == "/" and _PLAIN_ENTRY.fullmatch(entry):
+        return f"{directory.rstrip('/')}/{entry.rstrip('/')}"
+    return os.path.normpath(os.path.join(directory, entry))
 
 
 def _is_remote(entry: str) -> bool:

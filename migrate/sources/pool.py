@@ -19,6 +19,8 @@ from migrate.sources.sniff import Reader, Sniffed, as_columns, from_columns
 CHUNK_FILES = 256
 Progress = Callable[[int, int], None]  # (files done, files in all)
 COLD_SECONDS_PER_FILE = 50e-6  # of waiting; a cached small file waits for nothing
+# A cold disk stays slow; a process descheduled once (a busy CI runner) is not on a cold disk.
+COLD_CHUNKS = 2
 THREADS = 16
 _COLUMNS = Codec(as_columns, from_columns)
 
@@ -47,13 +49,15 @@ def _sniff_in_order(
     found: list[Sniffed] = []
     report = progress or (lambda done, total: None)
     reader = Reader()
+    slow_chunks = 0
     for start in range(0, len(paths), CHUNK_FILES):
         chunk = paths[start : start + CHUNK_FILES]
         began, computed = time.perf_counter(), time.process_time()
         found.extend(_sniff_chunk(chunk, explicit, reader))
         report(start + len(chunk), len(paths))
         waited = (time.perf_counter() - began) - (time.process_time() - computed)
-        if waited > cold_seconds_per_file * len(chunk):
+        slow_chunks = slow_chunks + 1 if waited > cold_seconds_per_file * len(chunk) else 0
+        if slow_chunks == COLD_CHUNKS:
             found.extend(_sniff_in_pool(paths[start + CHUNK_FILES :], explicit))
             report(len(paths), len(paths))
             break

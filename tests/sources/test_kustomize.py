@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from migrate.sources.files import read_paths
-from migrate.sources.kustomize import NamespaceHints
+from migrate.sources.kustomize import NamespaceHints, listed_path
 from tests.sources.source_trees import Tree, extension_yaml, write_tree
 
 
@@ -90,3 +94,10 @@ def test_of_two_kustomizations_in_a_folder_the_one_kustomize_reads_counts(tree: 
     (resource,) = read_paths([str(root)]).resources
 
     assert resource.namespace == "first"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(["/", "/repo", "/repo/apps/team"]),
+       st.text(alphabet="ab./", max_size=10))
+def test_listed_paths_are_normalised_as_normpath_does(directory: str, entry: str) -> None:
+    assert listed_path(directory, entry) == os.path.normpath(os.path.join(directory, entry))
