@@ -171,16 +171,11 @@ def load(
                   clusters=clusters)
 
 
-# How a selector's `key: value` is written: block or flow YAML, quoted or not, and JSON.
-_PAIR_FORMS = ("{k}: {v}", "{k}: '{v}'", '{k}: "{v}"', "'{k}': '{v}'", '"{k}": "{v}"',
-               '"{k}":"{v}"')
-
-
-def service_needles(inventory: Inventory) -> set[bytes]:
+def service_pairs(inventory: Inventory) -> set[tuple[bytes, bytes]]:
     """A Service that selects a workload names one of its labels as `key: value` (a label
     value alone would be too common: `v1` is in every `apiVersion: v1`)."""
-    pairs = {pair for workload in inventory.workloads for pair in workload.labels if pair[1]}
-    return {form.format(k=key, v=value).encode() for key, value in pairs for form in _PAIR_FORMS}
+    return {(key.encode(), value.encode()) for workload in inventory.workloads
+            for key, value in workload.labels if value}
 
 
 def _with_services(inventory: Inventory, scan: SourceScan, clusters: Clusters,
@@ -190,7 +185,7 @@ def _with_services(inventory: Inventory, scan: SourceScan, clusters: Clusters,
     extensions on it (SME038)."""
     if not inventory.extensions or not inventory.workloads or not scan.service_files:
         return inventory
-    found = _scoped(read_workloads(scan.service_files, (), service_needles(inventory),
+    found = _scoped(read_workloads(scan.service_files, (), pairs=service_pairs(inventory),
                                    known=Known.of(scan)), clusters, stdin_name)
     services = tuple(service_of(r) for r in found if is_service(r))
     return replace(inventory, services=inventory.services + services)

@@ -89,17 +89,17 @@ class Known:
 
 
 def read_workloads(paths: Sequence[str], needles: Collection[bytes], whole: Collection[bytes] = (),
-                   namespaces: Collection[str] = (), known: Known | None = None
-                   ) -> tuple[Resource, ...]:
+                   namespaces: Collection[str] = (), known: Known | None = None,
+                   pairs: Collection[tuple[bytes, bytes]] = ()) -> tuple[Resource, ...]:
     """Parse only the workload files whose bytes contain at least one needle (a `whole` one as a
-    whole value: `app3` is not in `app30`), or that kustomize puts in one of `namespaces` (their
-    bytes need not name it); parse errors here are silently ignored (logged at debug). Returns
-    the pod-bearing objects (WORKLOAD_KINDS) and the Services. What `known` holds is not read
-    again."""
-    if not needles and not whole and not namespaces:
+    whole value: `app3` is not in `app30`; a pair as `key: value`), or that kustomize puts in
+    one of `namespaces` (their bytes need not name it); parse errors here are silently ignored
+    (logged at debug). Returns the pod-bearing objects (WORKLOAD_KINDS) and the Services. What
+    `known` holds is not read again."""
+    if not needles and not whole and not namespaces and not pairs:
         return ()
     known = known or Known()
-    wanted = partial(_workloads_in, needles=compile_needles(needles, whole),
+    wanted = partial(_workloads_in, needles=compile_needles(needles, whole, pairs),
                      namespaces=frozenset(namespaces), known=known)
     return _with_namespace_hints(in_two_halves(wanted, paths), known.kustomizations)
 

@@ -59,3 +59,21 @@ def test_searches_only_the_given_size_of_a_reused_buffer(tmp_path: Path) -> None
 def test_whole_needles_match_whole_label_values_only(text: bytes, found: bool) -> None:
     needles = compile_needles([b"proxyv2"], [b"reviews", b"reviews-v2"])
     assert needles.found_in(text, len(text)) is found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    (b"  selector:\n    app: reviews\n", True),
+    (b"selector: {app: 'reviews'}", True),
+    (b'selector: {app: "reviews"}', True),
+    (b"selector: {'app': 'reviews'}", True),
+    (b'"selector": {"app": "reviews"}', True),
+    (b'{"selector":{"app":"reviews"}}', True),
+    (b"selector:\n  tier: backend\n", True),
+    (b"selector:\n  myapp: reviews\n", False),  # another key
+    (b"selector:\n  app: reviews2\n", False),  # another value
+    (b"selector:\n  app: backend\n", False),  # a value of another key
+    (b"metadata:\n  name: reviews\n", False),
+])
+def test_pairs_match_a_whole_key_with_a_whole_value_of_its_own(text: bytes, found: bool) -> None:
+    needles = compile_needles((), (), [(b"app", b"reviews"), (b"tier", b"backend")])
+    assert needles.found_in(text, len(text)) is found
