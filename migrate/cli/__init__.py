@@ -12,6 +12,8 @@ from typing import Any
 
 import typer
 
+from migrate.cli.root import app as _root_app
+
 # Each subcommand's module registers it on import; in the order `--help` lists them.
 COMMAND_MODULES = {"apply": "apply", "chains": "chains", "convert": "convert", "pr": "pr",
                    "rewrite": "rewrite", "rollback": "rollback", "rules": "rules_cmd",
@@ -26,9 +28,7 @@ def main() -> None:
 def _with_commands(names: list[str]) -> typer.Typer:
     for name in names:
         importlib.import_module(f"migrate.cli.{COMMAND_MODULES[name]}")
-    from migrate.cli.root import app
-
-    return app
+    return _root_app
 
 
 def __getattr__(name: str) -> Any:
