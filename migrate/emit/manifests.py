@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from migrate.emit import libyaml
+from migrate.emit import libyaml, plain_yaml
 from migrate.emit.atomic import write_atomically
 
 
@@ -24,7 +24,7 @@ class _IndentedDumper(yaml.SafeDumper):
 
 def to_yaml(plugin: Mapping[str, Any]) -> str:
     plain = _plain(plugin)
-    fast = libyaml.dump(plain)
+    fast = plain_yaml.block_yaml(plain) or libyaml.dump(plain)
     if fast is not None:
         return fast
     return yaml.dump(
