@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import stat
 import time
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ class Keep:
 
 
 def temporary_name(target: str) -> str:
-    return f".{target}.{TOOL}-{secrets.token_hex(4)}.tmp"
+    return f".{target}.{TOOL}-{os.urandom(4).hex()}.tmp"  # what secrets.token_hex does
 
 
 def is_our_temporary(name: str, target: str) -> bool:
