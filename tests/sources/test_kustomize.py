@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migrate.sources.files import read_paths
 from migrate.sources.kustomize import NamespaceHints, listed_path
-from tests.sources.source_trees import Tree, extension_yaml, write_tree
+from tests.sources.source_trees import Tree, extension_yaml, scan_in_subprocess, write_tree
 
 
 def test_namespace_hint_comes_from_the_kustomization_chain(tree: Tree) -> None:
@@ -101,3 +102,17 @@ def test_of_two_kustomizations_in_a_folder_the_one_kustomize_reads_counts(tree: 
        st.text(alphabet="ab./", max_size=10))
 def test_listed_paths_are_normalised_as_normpath_does(directory: str, entry: str) -> None:
     assert listed_path(directory, entry) == os.path.normpath(os.path.join(directory, entry))
+
+
+@pytest.mark.parametrize("odd", ["fifo", "zero"])
+def test_a_kustomization_above_the_scan_that_never_ends_gives_no_hint(tmp_path: Path,
+                                                                      odd: str) -> None:
+    root = write_tree(tmp_path, {"apps/team/ext.yaml": extension_yaml("ext")})
+    if odd == "fifo":
+        os.mkfifo(root / "apps" / "kustomization.yaml")
+    else:
+        (root / "apps" / "kustomization.yaml").symlink_to("/dev/zero")
+
+    scanned = scan_in_subprocess([str(root / "apps" / "team")])  # a hang fails by timeout
+
+    assert scanned["names"] == ["ext"]
