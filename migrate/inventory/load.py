@@ -14,11 +14,12 @@ from migrate.inventory.patches import find_patches, is_kustomization
 from migrate.inventory.traffic import is_service, service_of
 from migrate.inventory.workloads import workloads_of
 from migrate.model import Finding, Inventory, Resource
+from migrate.sources.bounded import regular_file_bytes
 from migrate.sources.documents import parse_resources
 from migrate.sources.files import STDIN_ARGUMENT, Known, SourceScan, read_paths, read_workloads
 from migrate.sources.pool import Progress
 from migrate.sources.sniff import STDIN
-from migrate.sources.unparsable import Unparsable
+from migrate.sources.unparsable import MAX_FILE_BYTES, Unparsable
 
 GATEWAY_NEEDLES = (b"gateway", b"proxyv2")
 MESH_KINDS = frozenset({"ServiceMeshExtension", "ServiceMeshControlPlane", "ServiceMeshMemberRoll",
@@ -88,8 +89,8 @@ def _kustomizations(scan: SourceScan) -> tuple[Resource, ...]:
 
 def _parsed_quietly(path: str) -> tuple[Resource, ...]:
     try:
-        with open(path, "rb") as stream:
-            return parse_resources(stream.read(), path)
+        data = regular_file_bytes(path, MAX_FILE_BYTES)
+        return () if data is None else parse_resources(data, path)
     except (OSError, Unparsable) as error:
         log.debug("ignoring kustomization %s: %s", path, error)
         return ()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 
 from migrate.inventory.patches import entries
 from migrate.model import Finding, Inventory, Location, Resource
 from migrate.rewrite import safety
 from migrate.rules import RuleId
 from migrate.semantics.outcome import Migration
+from migrate.sources.bounded import file_mentions
 
 EXTENSION_KIND = b"ServiceMeshExtension"
 
@@ -49,6 +49,6 @@ def hidden_extensions(inventory: Inventory) -> Iterator[Location]:
 
 def _mentions(path: str) -> bool:
     try:
-        return EXTENSION_KIND in Path(path).read_bytes()
+        return file_mentions(path, EXTENSION_KIND)  # the file may be over the size cap
     except OSError:
         return False

@@ -7,8 +7,10 @@ since it may never end (`</dev/zero`).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,6 +36,31 @@ def read_capped(read: Read, cap: int) -> Capped:
         left -= len(chunk)
     more = left == 0 and bool(read(1))
     return Capped(b"".join(chunks), more)
+
+
+def regular_file_bytes(path: str, cap: int) -> bytes | None:
+    """The bytes of the regular file at `path` when it holds at most `cap`; None for a FIFO
+    (which would block), a device (`/dev/zero` never ends) or a larger file; raises OSError."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        read = read_capped(functools.partial(os.read, descriptor), cap)
+        return None if read.more else read.data
+    finally:
+        os.close(descriptor)
+
+
+def file_mentions(path: str, needle: bytes) -> bool:
+    """Whether the regular file at `path` holds `needle`, searched window by window: however
+    large the file, memory holds one window. A FIFO or a device holds nothing; raises
+    OSError."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        return (stat.S_ISREG(os.fstat(descriptor).st_mode)
+                and _first_offset(descriptor, finder((needle,))) is not None)
+    finally:
+        os.close(descriptor)
 
 
 def finder(needles: tuple[bytes, ...], line_pattern: re.Pattern[bytes] | None = None) -> Search:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import re
-import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import yaml
 
-from migrate.sources.bounded import read_capped
+from migrate.sources.bounded import regular_file_bytes
 from migrate.sources.plain_mapping import plain_mapping
 from migrate.sources.unparsable import MAX_FILE_BYTES
 
@@ -99,7 +97,7 @@ def _read_kustomization(directory: str) -> Kustomization | None:
     for name in KUSTOMIZATION_NAMES:
         path = os.path.join(directory, name)
         try:
-            data = _regular_file_bytes(path)
+            data = regular_file_bytes(path, MAX_FILE_BYTES)
         except FileNotFoundError:
             continue
         except OSError as error:
@@ -110,19 +108,6 @@ def _read_kustomization(directory: str) -> Kustomization | None:
             return None
         return kustomization_in(path, data)
     return None
-
-
-def _regular_file_bytes(path: str) -> bytes | None:
-    """The bytes of a regular file within MAX_FILE_BYTES; None for a FIFO, a device or more:
-    a kustomization above the scanned folders, read for a hint, must not hang the scan."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None
-        read = read_capped(functools.partial(os.read, descriptor), MAX_FILE_BYTES)
-        return None if read.more else read.data
-    finally:
-        os.close(descriptor)
 
 
 def _parse_kustomization(directory: str, body: object) -> Kustomization | None:

@@ -5,6 +5,7 @@ finding (or a one-line usage error) and the valid input beside it still handled.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from pathlib import Path
 
@@ -222,3 +223,30 @@ def test_a_deeply_nested_config_file_is_a_usage_error(tmp_path: Path) -> None:
     assert outcome.exit_code == 2
     assert outcome.stderr.strip().splitlines() == [
         f"sme-migrate: config file {config} is nested too deeply to be read"]
+
+
+def test_rewrite_looks_for_extensions_in_a_file_over_the_cap_without_holding_it(
+        tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as stream:
+        stream.write(b"kind: ServiceMeshExtension\n")
+        stream.truncate(500 * MIB)
+    (tmp_path / "fine.yaml").write_text(FINE)
+
+    run = sme_migrate_process("rewrite", "--check", str(tmp_path), timeout=120)
+
+    assert run.exit_code == 1, run.stderr  # fine.yaml would change
+    assert run.peak_mib < MEMORY_MIB, run.peak_mib
+    assert str(huge) in run.stderr  # it still holds an extension the rewrite cannot see
+
+
+def test_a_kustomization_that_never_ends_does_not_hang_the_scan(tmp_path: Path) -> None:
+    tree(tmp_path / "apps" / "team", {"fine.yaml": FINE})
+    (tmp_path / "apps" / "kustomization.yaml").symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "apps" / "team" / "kustomization.yml")
+
+    run = sme_migrate_process("scan", str(tmp_path), "--format", "json", timeout=60)
+
+    assert run.exit_code == 1, run.stderr
+    assert run.peak_mib < MEMORY_MIB, run.peak_mib
+    assert '"SME001"' in run.stdout
