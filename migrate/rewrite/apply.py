@@ -13,6 +13,8 @@ from migrate.emit.atomic import write_atomically
 from migrate.rewrite import safety
 from migrate.rewrite.plan import FileChange
 from migrate.rewrite.source import SourceFile, text_of
+from migrate.sources.bounded import regular_file_bytes
+from migrate.sources.unparsable import MAX_FILE_BYTES, MIB
 
 NO_NEWLINE = "\\ No newline at end of file\n"
 
@@ -56,9 +58,15 @@ def read_sources(paths: Iterable[str]) -> tuple[dict[str, SourceFile], list[Writ
     sources, failures = {}, []
     for path in dict.fromkeys(paths):
         try:
-            sources[path] = SourceFile(path, Path(path).read_bytes(), os.path.realpath(path))
+            data = regular_file_bytes(path, MAX_FILE_BYTES)
         except OSError as error:
             failures.append(WriteFailure(path, error.strerror or str(error)))
+            continue
+        if data is None:  # it changed since the scan read it, or a patch file names it
+            failures.append(WriteFailure(
+                path, f"not read: larger than {MAX_FILE_BYTES // MIB} MiB, or not a regular file"))
+            continue
+        sources[path] = SourceFile(path, data, os.path.realpath(path))
     return sources, failures
 
 

@@ -250,3 +250,17 @@ def test_a_kustomization_that_never_ends_does_not_hang_the_scan(tmp_path: Path) 
     assert run.exit_code == 1, run.stderr
     assert run.peak_mib < MEMORY_MIB, run.peak_mib
     assert '"SME001"' in run.stdout
+
+
+def test_rewrite_does_not_hold_a_patch_file_over_the_cap(tmp_path: Path) -> None:
+    tree(tmp_path, {"fine.yaml": FINE,
+                    "kustomization.yaml": "resources: [fine.yaml]\npatches:\n- path: huge.yaml\n"})
+    with (tmp_path / "huge.yaml").open("wb") as stream:
+        stream.write(b"kind: ServiceMeshExtension\nmetadata: {name: fine}\n")
+        stream.truncate(500 * MIB)
+
+    run = sme_migrate_process("rewrite", "--check", str(tmp_path), timeout=120)
+
+    assert run.exit_code == 2, run.stderr  # a file the rewrite must read could not be
+    assert run.peak_mib < MEMORY_MIB, run.peak_mib
+    assert "huge.yaml: not read: larger than 16 MiB, or not a regular file" in run.stderr
