@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
@@ -11,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from migrate.emit import libyaml, plain_yaml
+from migrate.emit import indented_json, libyaml, plain_yaml
 from migrate.emit.atomic import write_atomically
 
 
@@ -68,7 +67,7 @@ class ManifestFormat(StrEnum):
 def json_list(plugins: Sequence[Mapping[str, Any]]) -> str:
     """One `kind: List`, as `kubectl get -o json` prints several objects."""
     document = {"apiVersion": "v1", "kind": "List", "items": [_plain(p) for p in plugins]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return indented_json.dumps(document) + "\n"
 
 
 def render_manifests(placed: Sequence[tuple[str | None, Mapping[str, Any]]],

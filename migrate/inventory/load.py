@@ -17,6 +17,7 @@ from migrate.model import Finding, Inventory, Resource
 from migrate.sources.bounded import regular_file_bytes
 from migrate.sources.documents import parse_resources
 from migrate.sources.files import STDIN_ARGUMENT, Known, SourceScan, read_paths, read_workloads
+from migrate.sources.halves import MIN_PARSES, in_two_halves
 from migrate.sources.pool import Progress
 from migrate.sources.sniff import STDIN
 from migrate.sources.unparsable import MAX_FILE_BYTES, Unparsable
@@ -83,8 +84,12 @@ def _kustomizations(scan: SourceScan) -> tuple[Resource, ...]:
     extra = [path for path in scan.kustomization_files
              if os.path.abspath(path) not in seen
              and os.path.dirname(os.path.abspath(path)) in above]
-    found = [*parsed, *(r for path in extra for r in _parsed_quietly(path)[:1])]
-    return tuple(_as_kustomization(r) for r in found)
+    firsts = in_two_halves(_first_resources, extra, min_items=MIN_PARSES)
+    return tuple(_as_kustomization(r) for r in [*parsed, *(r for first in firsts for r in first)])
+
+
+def _first_resources(paths: Sequence[str]) -> list[tuple[Resource, ...]]:
+    return [_parsed_quietly(path)[:1] for path in paths]
 
 
 def _parsed_quietly(path: str) -> tuple[Resource, ...]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from migrate.emit import indented_json
 from migrate.model import ScanReport
 from migrate.report.common import RenderOptions, ordered
 
@@ -18,4 +18,4 @@ def document(report: ScanReport) -> dict[str, Any]:
 
 
 def render(report: ScanReport, options: RenderOptions) -> str:
-    return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
+    return indented_json.dumps(document(report)) + "\n"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections import Counter
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from migrate import __version__
+from migrate.emit import indented_json
 from migrate.model import Finding, ScanReport, Severity
 from migrate.report.common import (
     INFORMATION_URI,
@@ -160,7 +160,7 @@ def _run(report: ScanReport, root: Path | None) -> dict[str, Any]:
 def render(report: ScanReport, options: RenderOptions) -> str:
     root = options.source_root or options.root
     sarif = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [_run(report, root)]}
-    text = json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+    text = indented_json.dumps(sarif) + "\n"
     # A message may quote a file name that is not UTF-8 (its bytes held as lone surrogates):
     # SARIF is UTF-8, so those bytes show as U+FFFD there (the URIs keep them percent-encoded).
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -16,7 +16,7 @@ from migrate.inventory.workloads import POD_BEARING_KINDS
 from migrate.model import Finding, Location, Resource
 from migrate.rules.ids import RuleId
 from migrate.sources.documents import decode, parse_pods_and_services, parse_text
-from migrate.sources.halves import in_two_halves
+from migrate.sources.halves import MIN_PARSES, in_two_halves
 from migrate.sources.helm import as_template_problem, never_a_manifest
 from migrate.sources.kustomize import (
     Kustomization,
@@ -161,9 +161,12 @@ def _scan_of(walked: Walked, sniffed: list[Sniffed], stdin_name: str | None) -> 
     findings = [_unreadable_finding(entry.path, entry.error) for entry in walked.unreadable]
     kustomizations = by_directory((f.path, f.kustomization) for f in sniffed
                                   if is_kustomization_file(f.path) and f.path != stdin_name)
+    parsing = [found for found in sniffed if found.verdict is Verdict.PARSE]
+    outcomes = iter(in_two_halves(partial(_parse_all, stdin_name=stdin_name), parsing,
+                                  min_items=MIN_PARSES))
     for found in sniffed:
         if found.verdict is Verdict.PARSE:
-            parsed, problems = _parse_or_report(found, found.path == stdin_name)
+            parsed, problems = next(outcomes)
             resources.extend(parsed)
             findings.extend(problems)
         elif found.verdict is Verdict.UNREADABLE:
@@ -180,6 +183,11 @@ def _scan_of(walked: Walked, sniffed: list[Sniffed], stdin_name: str | None) -> 
         kustomizations=kustomizations,
         held={f.path: f.data for f in sniffed if f.data and f.verdict in _HELD},
     )
+
+
+def _parse_all(found: Sequence[Sniffed], stdin_name: str | None
+               ) -> list[tuple[tuple[Resource, ...], tuple[Finding, ...]]]:
+    return [_parse_or_report(sniffed, sniffed.path == stdin_name) for sniffed in found]
 
 
 def _parse_or_report(
