@@ -6,6 +6,7 @@ took about 25 ms of every run, a pre-commit hook's or a CI lint's); `app` has th
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from typing import Any
@@ -20,7 +21,14 @@ COMMAND_MODULES = {"apply": "apply", "chains": "chains", "convert": "convert", "
                    "scan": "scan", "verify": "verify", "modules": "modules"}
 
 
+# A run builds objects that live until it ends (resources, findings, plugins), and the
+# collector's default thresholds walk them again and again: a fifth of a 3,000-extension scan.
+# What mypy, a tool of the same shape, sets.
+GC_THRESHOLDS = (200_000, 30, 30)
+
+
 def main() -> None:
+    gc.set_threshold(*GC_THRESHOLDS)
     named = sys.argv[1] if len(sys.argv) > 1 else ""
     _with_commands([named] if named in COMMAND_MODULES else list(COMMAND_MODULES))()
 
