@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,20 +53,26 @@ def splice(text: str, edits: Iterable[Edit]) -> str:
 
 
 def changed(documents: Sequence[Any], changes: Iterable[Change]) -> list[Any]:
-    """A copy of the documents' values with the changes applied."""
-    result = copy.deepcopy(list(documents))
+    """The documents' values with the changes applied, as new values: the containers on each
+    change's path are copied, the rest is shared with `documents` (the proofs only compare
+    the result; copying all of it took a tenth of a rewrite's proofs)."""
+    result = list(documents)
     for change in changes:
-        if not change.path:
-            result[change.document] = copy.deepcopy(change.value)
+        if change.path:
+            result[change.document] = _with(result[change.document], change.path, change.value)
         else:
-            _set(result[change.document], change.path, change.value)
+            result[change.document] = change.value
     return result
 
 
-def _set(container: Any, path: Path, value: Any) -> None:
-    for step in path[:-1]:
-        container = container[step]
-    if value is DELETE:
-        del container[path[-1]]
+def _with(container: Any, path: Path, value: Any) -> Any:
+    """A copy of `container` with `value` at `path` (or the entry there deleted)."""
+    step, rest = path[0], path[1:]
+    copied: Any = dict(container) if isinstance(container, dict) else list(container)
+    if rest:
+        copied[step] = _with(container[step], rest, value)
+    elif value is DELETE:
+        del copied[step]
     else:
-        container[path[-1]] = copy.deepcopy(value)
+        copied[step] = value
+    return copied
