@@ -19,10 +19,9 @@ from typing import Any
 import yaml
 
 from migrate.emit.libyaml import SAFE_LINE
+from migrate.sources.yamlnodes import reads_as_string
 
 MAX_WORD = 60  # as libyaml.py: well inside the width at which a line could be folded
-_STRING_TAG = "tag:yaml.org,2002:str"
-_RESOLVER = yaml.resolver.Resolver()
 _ANALYST = yaml.emitter.Emitter(io.StringIO(), allow_unicode=True)
 _SCALARS = {None: "null", True: "true", False: "false"}
 _INDENT = "  "
@@ -97,8 +96,7 @@ def _plain(word: str) -> bool:
     """Whether PyYAML writes the string plain, as a key or a value in block style."""
     if not 0 < len(word) <= MAX_WORD or not word.isascii() or not word.isprintable():
         return False
-    tag = _RESOLVER.resolve(yaml.ScalarNode, word, (True, False))  # type: ignore[no-untyped-call]
-    if tag != _STRING_TAG:
-        return False  # `true`, `1.5`, `null`, `2024-01-01`: they would read back as others
+    if not reads_as_string(word):
+        return False  # `true`, `1.5`, `null`: they would read back as something else
     analysis = _ANALYST.analyze_scalar(word)
     return bool(analysis.allow_block_plain and not analysis.multiline)

@@ -7,11 +7,12 @@ since it may never end (`</dev/zero`).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 WINDOW_BYTES = 1024 * 1024
@@ -38,29 +39,35 @@ def read_capped(read: Read, cap: int) -> Capped:
     return Capped(b"".join(chunks), more)
 
 
-def regular_file_bytes(path: str, cap: int) -> bytes | None:
-    """The bytes of the regular file at `path` when it holds at most `cap`; None for a FIFO
-    (which would block), a device (`/dev/zero` never ends) or a larger file; raises OSError."""
+@contextlib.contextmanager
+def regular_file(path: str) -> Iterator[int | None]:
+    """An open descriptor of the file at `path` when it is a regular file; None for anything
+    else: a FIFO (O_NONBLOCK: opening one does not wait for a writer) or a device
+    (`/dev/zero` never ends). Raises OSError."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        yield descriptor if stat.S_ISREG(os.fstat(descriptor).st_mode) else None
+    finally:
+        os.close(descriptor)
+
+
+def regular_file_bytes(path: str, cap: int) -> bytes | None:
+    """The bytes of the regular file at `path` when it holds at most `cap`; None for a FIFO,
+    a device or a larger file; raises OSError."""
+    with regular_file(path) as descriptor:
+        if descriptor is None:
             return None
         read = read_capped(functools.partial(os.read, descriptor), cap)
         return None if read.more else read.data
-    finally:
-        os.close(descriptor)
 
 
 def file_mentions(path: str, needle: bytes) -> bool:
     """Whether the regular file at `path` holds `needle`, searched window by window: however
     large the file, memory holds one window. A FIFO or a device holds nothing; raises
     OSError."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        return (stat.S_ISREG(os.fstat(descriptor).st_mode)
-                and _first_offset(descriptor, finder((needle,))) is not None)
-    finally:
-        os.close(descriptor)
+    with regular_file(path) as descriptor:
+        return descriptor is not None and _first_offset(descriptor,
+                                                        finder((needle,))) is not None
 
 
 def finder(needles: tuple[bytes, ...], line_pattern: re.Pattern[bytes] | None = None) -> Search:

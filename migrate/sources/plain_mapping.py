@@ -10,10 +10,9 @@ caller uses the parser. tests/sources/test_plain_mapping.py holds both readings 
 
 from __future__ import annotations
 
-import functools
 import re
 
-import yaml
+from migrate.sources.yamlnodes import reads_as_string
 
 _KEY = r"[A-Za-z][A-Za-z0-9_-]*"
 # A plain scalar that can neither start nor contain a YAML indicator, nor hold a space.
@@ -25,8 +24,6 @@ _LINE = re.compile(
     rf"|(?P<indent> *)- +(?P<item>{_VALUE}){_COMMENT} *"
 )
 _NOT_PLAIN = re.compile(r"[^\x20-\x7e\n]")  # tabs, CR, other controls, anything not ASCII
-_STRING = "tag:yaml.org,2002:str"
-_RESOLVER = yaml.resolver.Resolver()
 
 Body = dict[str, "str | list[str] | None"]
 
@@ -45,19 +42,12 @@ def plain_mapping(text: str) -> Body | None:
             return None
         key, value, indent_now, item = match.group("key", "value", "indent", "item")
         if key is not None:
-            if key in body or not _is_string(key) or (value and not _is_string(value)):
+            if key in body or not reads_as_string(key) or (value and not reads_as_string(value)):
                 return None
             body[key], list_key, indent = value, (None if value else key), None
         elif item is not None:
-            if list_key is None or indent not in (None, indent_now) or not _is_string(item):
+            if list_key is None or indent not in (None, indent_now) or not reads_as_string(item):
                 return None
             indent = indent_now
             lists.setdefault(list_key, []).append(item)
     return {**body, **lists} or None
-
-
-@functools.lru_cache(maxsize=4096)  # the same keys and paths recur in file after file
-def _is_string(word: str) -> bool:
-    """Whether the parser reads the plain word as a string (not a bool, number, date, null)."""
-    tag: str = _RESOLVER.resolve(yaml.ScalarNode, word, (True, False))  # type: ignore[no-untyped-call]
-    return tag == _STRING

@@ -9,19 +9,16 @@ never holds more than the cap, however large the file.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import enum
 import errno
 import functools
 import os
 import re
-import stat
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from migrate.sources.bounded import Capped, finder, first_line_of, read_capped
+from migrate.sources.bounded import Capped, finder, first_line_of, read_capped, regular_file
 from migrate.sources.kustomize import Kustomization, is_kustomization_file, kustomization_in
 from migrate.sources.needles import Needles
 from migrate.sources.unparsable import MAX_FILE_BYTES, line_at, stream_too_large, too_large
@@ -308,7 +305,7 @@ class Reader:
         return os.open(path, _OPEN_FLAGS)
 
     def _sniff_large(self, path: str, manifest: bool) -> Sniffed | None:
-        with _regular_file(path) as descriptor:
+        with regular_file(path) as descriptor:
             if descriptor is None:
                 return None  # a device or a FIFO: nothing to parse
             size = os.fstat(descriptor).st_size
@@ -318,7 +315,7 @@ class Reader:
             return self._sniffed(path, whole, len(whole), manifest)
 
     def _read_large_if_contains(self, path: str, needles: Needles) -> bytes | None:
-        with _regular_file(path) as descriptor:
+        with regular_file(path) as descriptor:
             if descriptor is None:
                 return None
             whole = _read_within_cap(descriptor, os.fstat(descriptor).st_size)
@@ -354,13 +351,3 @@ def _oversized(path: str, descriptor: int, size: int, manifest: bool) -> Sniffed
         return None
     problem = too_large(max(size, MAX_FILE_BYTES + 1), line)
     return Sniffed(path, Verdict.UNPARSABLE, reason=problem.reason, line=problem.line)
-
-
-@contextlib.contextmanager
-def _regular_file(path: str) -> Iterator[int | None]:
-    """An open descriptor of a regular file; None for anything else (a device, a FIFO)."""
-    descriptor = os.open(path, _OPEN_FLAGS)
-    try:
-        yield descriptor if stat.S_ISREG(os.fstat(descriptor).st_mode) else None
-    finally:
-        os.close(descriptor)

@@ -7,6 +7,7 @@ and the size of an alias-expanded tree is checked before anything is expanded.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -21,6 +22,17 @@ MAX_DEPTH = 100
 KEY_LINE_DEPTH = 4
 MERGE_TAG = "tag:yaml.org,2002:merge"
 STR_TAG = "tag:yaml.org,2002:str"
+
+
+_RESOLVER = yaml.resolver.Resolver()
+
+
+@functools.lru_cache(maxsize=65_536)  # keys, names and paths recur in file after file
+def reads_as_string(word: str) -> bool:
+    """Whether YAML (PyYAML's resolver: YAML 1.1, as Kubernetes reads it) takes the plain,
+    unquoted `word` as a string, not as `true`, `1.5`, `null` or `2024-01-01`."""
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, word, (True, False))  # type: ignore[no-untyped-call]
+    return tag == STR_TAG
 
 
 class Size(NamedTuple):
