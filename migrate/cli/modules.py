@@ -14,7 +14,7 @@ from migrate.cli.command import shared_options
 from migrate.cli.options import Display, Gating, Registry, ReportOutput
 from migrate.cli.output import deliver, emit_report
 from migrate.cli.requests import module_options, severity, suppressions
-from migrate.cli.root import CONTEXT, app
+from migrate.cli.root import app, command_group
 from migrate.model import ScanReport, Severity
 from migrate.pipeline.errors import UsageError
 from migrate.pipeline.status import ExitCode, gate
@@ -25,13 +25,8 @@ from migrate.settings import suppress
 if TYPE_CHECKING:  # httpx and wasmtime load only when a modules command runs
     from migrate.modules.api import ModuleOptions, ModuleReport
 
-modules_app = typer.Typer(
-    name="modules",
-    help="Check the Wasm modules (OCI images or .wasm files) and repackage them for Istio.",
-    no_args_is_help=True,
-    context_settings=CONTEXT,
-    pretty_exceptions_enable=False,
-)
+modules_app = command_group(
+    "modules", "Check the Wasm modules (OCI images or .wasm files) and repackage them for Istio.")
 app.add_typer(modules_app, name="modules")
 
 EXIT_FINDINGS = 1

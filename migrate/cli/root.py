@@ -10,13 +10,16 @@ from migrate import __version__
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
-app = typer.Typer(
-    name="sme-migrate",
-    help="Migrate Maistra ServiceMeshExtensions to Istio WasmPlugins, keeping the filter order.",
-    no_args_is_help=True,
-    context_settings=CONTEXT,
-    pretty_exceptions_enable=False,
-)
+
+def command_group(name: str, summary: str) -> typer.Typer:
+    """A group of commands as every group here is: `-h`, help when run bare, plain errors."""
+    return typer.Typer(name=name, help=summary, no_args_is_help=True, context_settings=CONTEXT,
+                       pretty_exceptions_enable=False)
+
+
+app = command_group(
+    "sme-migrate",
+    "Migrate Maistra ServiceMeshExtensions to Istio WasmPlugins, keeping the filter order.")
 
 
 def _print_version(wanted: bool) -> None:
