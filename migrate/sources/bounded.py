@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 WINDOW_BYTES = 1024 * 1024
+# O_NONBLOCK: opening a FIFO (or a link to one) does not wait for a writer.
+OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK
 OVERLAP_BYTES = 4096  # longer than any mention searched for, so none is cut in two
 
 Search = Callable[[bytes], int]  # offset of the first match in a window, or -1
@@ -42,9 +44,8 @@ def read_capped(read: Read, cap: int) -> Capped:
 @contextlib.contextmanager
 def regular_file(path: str) -> Iterator[int | None]:
     """An open descriptor of the file at `path` when it is a regular file; None for anything
-    else: a FIFO (O_NONBLOCK: opening one does not wait for a writer) or a device
-    (`/dev/zero` never ends). Raises OSError."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    else: a FIFO or a device (`/dev/zero` never ends). Raises OSError."""
+    descriptor = os.open(path, OPEN_FLAGS)
     try:
         yield descriptor if stat.S_ISREG(os.fstat(descriptor).st_mode) else None
     finally:

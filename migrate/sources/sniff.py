@@ -18,7 +18,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from migrate.sources.bounded import Capped, finder, first_line_of, read_capped, regular_file
+from migrate.sources.bounded import (
+    OPEN_FLAGS,
+    Capped,
+    finder,
+    first_line_of,
+    read_capped,
+    regular_file,
+)
 from migrate.sources.kustomize import Kustomization, is_kustomization_file, kustomization_in
 from migrate.sources.needles import Needles
 from migrate.sources.unparsable import MAX_FILE_BYTES, line_at, stream_too_large, too_large
@@ -48,8 +55,6 @@ _KINDS = finder(_PREFIXES, re.compile(b"|".join(map(re.escape, _INTEREST))))
 _KINDS_UTF16 = finder(tuple(p.decode().encode("utf-16-le")[:-1] for p in _PREFIXES),
                       re.compile(b"|".join(map(re.escape, _INTEREST_UTF16))))
 _BUFFER_BYTES = 1024 * 1024
-# O_NONBLOCK: a symlink to a FIFO must not hang the scan.
-_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows
 # The bytes of workload and Service files are kept for the second look at them (which needs the
 # extensions' selectors first), up to this much per reader: reading them again took longer than
@@ -295,14 +300,14 @@ class Reader:
         O_NOFOLLOW that costs nothing for the files that are not (no lstat per file)."""
         if not _NOFOLLOW:
             self._link = os.path.islink(path)
-            return os.open(path, _OPEN_FLAGS)
+            return os.open(path, OPEN_FLAGS)
         try:
-            return os.open(path, _OPEN_FLAGS | _NOFOLLOW)
+            return os.open(path, OPEN_FLAGS | _NOFOLLOW)
         except OSError:
             if not os.path.islink(path):
                 raise
         self._link = True
-        return os.open(path, _OPEN_FLAGS)
+        return os.open(path, OPEN_FLAGS)
 
     def _sniff_large(self, path: str, manifest: bool) -> Sniffed | None:
         with regular_file(path) as descriptor:
