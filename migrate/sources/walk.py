@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 GIT_DIR = ".git"
+MAX_EARLY_LISTINGS = 4
 _GIT_UNREADABLE = re.compile(r"could not open directory '(.*)': (.*)$")
 _GITLINK_MODE = b"160000"
 
@@ -56,34 +59,90 @@ def _git(root: str, *args: str) -> subprocess.CompletedProcess[bytes] | None:
 
 def _git_walk(root: str) -> Walked | None:
     """The files git would consider in `root`'s work tree; None when `root` is not in one."""
-    ignore_check = _ignore_check_started(root)  # runs meanwhile, on the other core
-    try:
-        listing = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    finally:
-        ignored = ignore_check is not None and ignore_check.wait() == 0
-    if listing is None or listing.returncode != 0 or ignored:
+    started = _EARLY.pop(root, None) or _GitListing.start(root)
+    listing = started.result() if started else None
+    if listing is None:
         return None
-    names = [os.fsdecode(name) for name in listing.stdout.split(b"\0") if name]
+    listed, complaints = listing
+    names = [os.fsdecode(name) for name in listed.split(b"\0") if name]
     if ".gitmodules" in names:
         names.extend(f"{path}/" for path in _submodules(root))
     prefix = _prefix(root)
     walked = Walked(
         tuple(prefix + name for name in names if not name.endswith("/")),
-        _git_unreadable(prefix, listing.stderr),
+        _git_unreadable(prefix, complaints),
     )
     for nested in (name for name in names if name.endswith("/")):  # another work tree
         walked += walk(prefix + nested.rstrip("/"))
     return walked
 
 
-def _ignore_check_started(root: str) -> subprocess.Popen[bytes] | None:
-    """Whether git ignores the directory (its exit status is 0 then): one the user names
-    explicitly is scanned even when git ignores it."""
+class _GitListing:
+    """`git ls-files` of a work tree and, on the other core meanwhile, whether git ignores the
+    directory itself (one the user names explicitly is scanned even when git ignores it)."""
+
+    def __init__(self, listing: subprocess.Popen[bytes],
+                 ignore_check: subprocess.Popen[bytes] | None) -> None:
+        self.listing, self.ignore_check = listing, ignore_check
+
+    @classmethod
+    def start(cls, root: str) -> _GitListing | None:
+        """None when git is not installed: every directory is a plain one."""
+        try:
+            listing = subprocess.Popen(
+                ["git", "-C", root, "ls-files", "-z", "--cached", "--others",
+                 "--exclude-standard"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError:
+            return None
+        try:
+            ignore_check = subprocess.Popen(["git", "-C", root, "check-ignore", "-q", "."],
+                                            stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL)
+        except OSError:
+            ignore_check = None
+        return cls(listing, ignore_check)
+
+    def result(self) -> tuple[bytes, bytes] | None:
+        """What git listed (stdout, stderr); None when the directory is in no work tree, or
+        git ignores it."""
+        try:
+            stdout, stderr = self.listing.communicate()
+        finally:
+            ignored = self.ignore_check is not None and self.ignore_check.wait() == 0
+        if self.listing.returncode != 0 or ignored:
+            return None
+        return stdout, stderr
+
+    def stop(self) -> None:
+        for process in (self.listing, self.ignore_check):
+            if process is not None:
+                process.kill()
+                process.communicate()
+
+
+# Listings started before the command's modules were imported, by directory (listed_early).
+_EARLY: dict[str, _GitListing] = {}
+
+
+@contextmanager
+def listed_early(arguments: Sequence[str]) -> Iterator[None]:
+    """Starts git listing each directory among `arguments` now, for the walk() of it that
+    comes once the command's modules are imported: git lists the tree meanwhile, on the other
+    core. Each listing serves the first walk of its directory only; those no walk took are
+    stopped at the end."""
+    directories = [argument for argument in arguments
+                   if not argument.startswith("-") and os.path.isdir(argument)]
+    for directory in directories[:MAX_EARLY_LISTINGS]:
+        started = None if directory in _EARLY else _GitListing.start(directory)
+        if started is not None:
+            _EARLY[directory] = started
     try:
-        return subprocess.Popen(["git", "-C", root, "check-ignore", "-q", "."],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except OSError:  # git is not installed
-        return None
+        yield
+    finally:
+        for directory in directories:
+            left = _EARLY.pop(directory, None)
+            if left is not None:
+                left.stop()
 
 
 def _submodules(root: str) -> list[str]:

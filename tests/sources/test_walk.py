@@ -3,13 +3,17 @@ directories. Observed through read_paths, as a user sees it."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from migrate.sources.files import read_paths
-from migrate.sources.walk import walk
+from migrate.sources.walk import listed_early, walk
 from tests.sources.source_trees import (
     Tree,
     can_run_unprivileged,
@@ -18,6 +22,8 @@ from tests.sources.source_trees import (
     names,
     scan_in_subprocess,
 )
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_files_git_ignores_are_skipped_but_untracked_ones_are_read(tree: Tree) -> None:
@@ -153,3 +159,72 @@ def test_unreadable_directory_is_a_finding_and_the_rest_is_scanned(
     assert finding["rule"] == "SME021"
     assert finding["location"]["path"] == os.path.join(str(root), "locked")
     assert finding["message"] == "cannot be read: Permission denied"
+
+
+def test_a_listing_started_early_lists_what_a_walk_lists(tree: Tree) -> None:
+    root = tree({".gitignore": "generated/\n", "tracked.yaml": "a: 1\n",
+                 "untracked.yaml": "b: 2\n", "generated/out.yaml": "c: 3\n"})
+    git(root, "init", "-q")
+    git(root, "add", "tracked.yaml")
+    fresh = walk(str(root))
+
+    with listed_early(["-o", "json", str(root), "no-such-directory"]):
+        early = walk(str(root))
+
+    assert early == fresh
+    assert [os.path.basename(path) for path in early.files] == [
+        ".gitignore", "tracked.yaml", "untracked.yaml"]
+
+
+def test_a_directory_git_ignores_is_walked_when_named_even_when_listed_early(tree: Tree) -> None:
+    root = tree({".gitignore": "rendered/\n", "rendered/out.yaml": extension_yaml("rendered")})
+    git(root, "init", "-q")
+
+    with listed_early([str(root / "rendered")]):
+        walked = walk(str(root / "rendered"))
+
+    assert [os.path.basename(path) for path in walked.files] == ["out.yaml"]
+
+
+def test_an_early_listing_serves_one_walk_and_never_outlives_its_command(tree: Tree) -> None:
+    """A file written after the first walk (a rewrite's output) is in the next walk, and
+    in a walk after the command, however early the listing was."""
+    root = tree({"a.yaml": "a: 1\n"})
+    git(root, "init", "-q")
+
+    with listed_early([str(root)]):
+        (root / "b.yaml").write_text("b: 2\n")  # git may or may not have listed it yet
+        walk(str(root))
+        (root / "c.yaml").write_text("c: 3\n")
+        second = walk(str(root))
+        (root / "d.yaml").write_text("d: 4\n")
+    after = walk(str(root))
+
+    assert [os.path.basename(path) for path in second.files] == ["a.yaml", "b.yaml", "c.yaml"]
+    assert len(after.files) == 4
+
+
+def test_a_listing_no_walk_took_is_stopped(tree: Tree) -> None:
+    root = tree({"a.yaml": "a: 1\n"})
+    git(root, "init", "-q")
+    (root / "b.yaml").write_text("b: 2\n")
+
+    with listed_early([str(root)]):
+        time.sleep(0.5)  # git has listed the tree; the command stops (say, a usage error)
+    (root / "c.yaml").write_text("c: 3\n")
+
+    assert len(walk(str(root)).files) == 3
+
+
+def test_the_command_line_lists_its_directories_early_and_scans_them(tree: Tree) -> None:
+    root = tree({"tracked.yaml": extension_yaml("tracked"), "new.yaml": extension_yaml("new")})
+    git(root, "init", "-q")
+    git(root, "add", "tracked.yaml")
+
+    done = subprocess.run([sys.executable, "-m", "migrate", "scan", str(root), "-o", "json"],
+                          capture_output=True, text=True, cwd=REPO, check=False)
+
+    assert done.returncode == 1, done.stderr
+    found = {finding["location"]["path"] for finding in json.loads(done.stdout)["findings"]
+             if finding.get("location")}
+    assert {os.path.basename(path) for path in found} == {"tracked.yaml", "new.yaml"}
