@@ -81,7 +81,7 @@ def _kustomizations(scan: SourceScan) -> tuple[Resource, ...]:
     seen = {os.path.abspath(r.location.path) for r in parsed if r.location}
     above = set().union(*(_ancestors(r.location.path) for r in scan.resources
                           if r.location and r.kind == "ServiceMeshExtension"))
-    extra = [path for path in scan.kustomization_files
+    extra = [path for path in scan.patching_kustomizations
              if os.path.abspath(path) not in seen
              and os.path.dirname(os.path.abspath(path)) in above]
     firsts = in_two_halves(_first_resources, extra, min_items=MIN_PARSES)

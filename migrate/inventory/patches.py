@@ -17,10 +17,9 @@ import yaml
 from migrate import rules
 from migrate.model import Finding, Resource
 from migrate.rules.ids import RuleId
-from migrate.sources.kustomize import KUSTOMIZATION_NAMES
+from migrate.sources.kustomize import KUSTOMIZATION_NAMES, PATCH_FIELDS
 
 SME_KIND = "ServiceMeshExtension"
-PATCH_FIELDS = ("patchesStrategicMerge", "patchesJson6902", "patches")
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ class SourceScan:
     files_scanned: int  # files looked at (after ignore rules), stdin included
     workload_files: tuple[str, ...]  # unparsed manifests that look like they hold pod templates
     service_files: tuple[str, ...] = ()  # unparsed manifests with Services and no pod template
-    kustomization_files: tuple[str, ...] = ()  # every kustomization file walked
+    # every kustomization file walked that may name patches (the others were read: they do not)
+    patching_kustomizations: tuple[str, ...] = ()
     # what each directory's kustomization lists, for those read (see kustomize.by_directory)
     kustomizations: Mapping[str, Kustomization | None] = field(default_factory=dict)
     held: Mapping[str, bytes] = field(default_factory=dict)  # workload and Service files' bytes
@@ -179,10 +180,15 @@ def _scan_of(walked: Walked, sniffed: list[Sniffed], stdin_name: str | None) -> 
         files_scanned=len(walked.files) + int(stdin_name is not None),
         workload_files=tuple(f.path for f in sniffed if f.verdict is Verdict.WORKLOAD),
         service_files=tuple(f.path for f in sniffed if f.verdict is Verdict.SERVICES),
-        kustomization_files=tuple(f for f in walked.files if is_kustomization_file(f)),
+        patching_kustomizations=_patching_kustomizations(walked, sniffed),
         kustomizations=kustomizations,
         held={f.path: f.data for f in sniffed if f.data and f.verdict in _HELD},
     )
+
+
+def _patching_kustomizations(walked: Walked, sniffed: Sequence[Sniffed]) -> tuple[str, ...]:
+    without = {f.path for f in sniffed if f.kustomization and not f.kustomization.patches}
+    return tuple(f for f in walked.files if is_kustomization_file(f) and f not in without)
 
 
 def _parse_all(found: Sequence[Sniffed], stdin_name: str | None

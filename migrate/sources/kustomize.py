@@ -18,6 +18,7 @@ KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization
 _PLAIN_ENTRY = re.compile(r"(?:[^/.][^/]*/)*[^/.][^/]*/?")  # no segment starts with a dot
 _IN_A_DIRECTORY = tuple(f"{os.sep}{name}" for name in KUSTOMIZATION_NAMES)
 LISTING_FIELDS = ("resources", "bases")
+PATCH_FIELDS = ("patchesStrategicMerge", "patchesJson6902", "patches")
 _log = logging.getLogger(__name__)
 
 
@@ -25,6 +26,7 @@ _log = logging.getLogger(__name__)
 class Kustomization:
     namespace: str | None
     listed: frozenset[str]  # absolute, normalised paths of its local resources and bases
+    patches: bool = True  # it names patches (False: none of PATCH_FIELDS is there)
 
 
 def is_kustomization_file(path: str) -> bool:
@@ -124,6 +126,7 @@ def _parse_kustomization(directory: str, body: object) -> Kustomization | None:
     return Kustomization(
         str(namespace) if namespace else None,
         frozenset(listed_path(directory, entry) for entry in entries),
+        any(field in body for field in PATCH_FIELDS),
     )
 
 

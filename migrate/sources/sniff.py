@@ -114,13 +114,15 @@ def as_columns(found: list[Sniffed]) -> _Columns:
 def from_columns(columns: object) -> list[Sniffed]:
     rows = zip(*columns, strict=True) if isinstance(columns, tuple) else ()
     return [Sniffed(path, Verdict(verdict), data, reason, line,
-                    None if listing is None else Kustomization(listing[0], frozenset(listing[1])),
+                    None if listing is None else Kustomization(listing[0], frozenset(listing[1]),
+                                                               listing[2]),
                     link) for path, verdict, data, reason, line, listing, link in rows]
 
 
-def _listing(kustomization: Kustomization | None) -> tuple[str | None, tuple[str, ...]] | None:
+def _listing(kustomization: Kustomization | None
+             ) -> tuple[str | None, tuple[str, ...], bool] | None:
     return None if kustomization is None else (kustomization.namespace,
-                                                tuple(kustomization.listed))
+                                                tuple(kustomization.listed), kustomization.patches)
 
 
 def mentions_interest_kind(view: _Searchable, size: int) -> bool:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migrate.sources.files import read_paths
-from migrate.sources.kustomize import NamespaceHints, listed_path
+from migrate.sources.kustomize import NamespaceHints, kustomization_in, listed_path
 from tests.sources.source_trees import Tree, extension_yaml, scan_in_subprocess, write_tree
 
 
@@ -116,3 +116,19 @@ def test_a_kustomization_above_the_scan_that_never_ends_gives_no_hint(tmp_path: 
     scanned = scan_in_subprocess([str(root / "apps" / "team")])  # a hang fails by timeout
 
     assert scanned["names"] == ["ext"]
+
+
+@pytest.mark.parametrize(("text", "patches"), [
+    ("resources:\n- deployment.yaml\n", False),  # read without the parser
+    ("resources: [deployment.yaml]\nnamespace: 'team'\n", False),  # read by the parser
+    ("resources:\n- deployment.yaml\npatchesStrategicMerge:\n- patch.yaml\n", True),
+    ("patches:\n- path: patch.yaml\n  target: {kind: ServiceMeshExtension}\n", True),
+    ("patchesJson6902: []\n", True),
+])
+def test_a_kustomization_tells_whether_it_names_patches(text: str, patches: bool) -> None:
+    """A scan parses again only the kustomizations that name patches (they may target an
+    extension); the rest it knows from the first read."""
+    found = kustomization_in("/repo/app/kustomization.yaml", text.encode())
+
+    assert found is not None
+    assert found.patches is patches
