@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import yaml
@@ -125,17 +125,25 @@ def _parse_kustomization(directory: str, body: object) -> Kustomization | None:
     ]
     return Kustomization(
         str(namespace) if namespace else None,
-        frozenset(listed_path(directory, entry) for entry in entries),
-        any(field in body for field in PATCH_FIELDS),
+        frozenset(listed_paths(directory, entries)),
+        not body.keys().isdisjoint(PATCH_FIELDS),
     )
 
 
 def listed_path(directory: str, entry: str) -> str:
     """normpath(join(directory, entry)) for an absolute, normalised `directory`; for the usual
     entry (no `.` or `..`, no doubled or leading slash) without the cost of normpath."""
-    if os.sep == "/" and _PLAIN_ENTRY.fullmatch(entry):
-        return f"{directory.rstrip('/')}/{entry.rstrip('/')}"
-    return os.path.normpath(os.path.join(directory, entry))
+    return next(listed_paths(directory, [entry]))
+
+
+def listed_paths(directory: str, entries: Iterable[str]) -> Iterator[str]:
+    """listed_path of each entry."""
+    base = directory.rstrip("/")
+    for entry in entries:
+        if os.sep == "/" and _PLAIN_ENTRY.fullmatch(entry):
+            yield f"{base}/{entry.rstrip('/')}"
+        else:
+            yield os.path.normpath(os.path.join(directory, entry))
 
 
 def _is_remote(entry: str) -> bool:

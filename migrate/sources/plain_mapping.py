@@ -17,13 +17,13 @@ from migrate.sources.yamlnodes import reads_as_string
 _KEY = r"[A-Za-z][A-Za-z0-9_-]*"
 # A plain scalar that can neither start nor contain a YAML indicator, nor hold a space.
 _VALUE = r"[A-Za-z0-9_./][A-Za-z0-9_./=+-]*"
-_COMMENT = r"(?: +#.*)?"
-_LINE = re.compile(
-    rf"(?P<blank> *(?:#.*)?)"
-    rf"|(?P<key>{_KEY}):(?: +(?P<value>{_VALUE}))?{_COMMENT} *"
-    rf"|(?P<indent> *)- +(?P<item>{_VALUE}){_COMMENT} *"
-)
-_NOT_PLAIN = re.compile(r"[^\x20-\x7e\n]")  # tabs, CR, other controls, anything not ASCII
+_COMMENT_TEXT = r"#[\x20-\x7e]*"  # printable ASCII only: no tab, no CR (a line break to YAML)
+_COMMENT = rf"(?: +{_COMMENT_TEXT})?"
+# Each line is blank or a comment, a key with or without a word, or an item of a list: one
+# regular expression (run in C; a loop over the lines cost twice as much) gives each line's
+# (key, value, indent, item), and a line that is none of them gives no match at all.
+_LINE = re.compile(rf"^(?: *(?:{_COMMENT_TEXT})?|({_KEY}):(?: +({_VALUE}))?{_COMMENT} *"
+                   rf"|( *)- +({_VALUE}){_COMMENT} *)$", re.MULTILINE)
 
 Body = dict[str, "str | list[str] | None"]
 
@@ -31,21 +31,19 @@ Body = dict[str, "str | list[str] | None"]
 def plain_mapping(text: str) -> Body | None:
     """`text` as yaml.safe_load reads it when it is a mapping of keys to plain words or to
     block lists of plain words; None for anything else."""
-    if _NOT_PLAIN.search(text):
-        return None
+    lines = _LINE.findall(text)
+    if len(lines) != text.count("\n") + 1:
+        return None  # a line of another form
     body: Body = {}
     lists: dict[str, list[str]] = {}
     list_key: str | None = None  # the last key without a value: the items are its list
     indent: str | None = None
-    for match in map(_LINE.fullmatch, text.split("\n")):
-        if match is None:
-            return None
-        key, value, indent_now, item = match.group("key", "value", "indent", "item")
-        if key is not None:
+    for key, value, indent_now, item in lines:
+        if key:
             if key in body or not reads_as_string(key) or (value and not reads_as_string(value)):
                 return None
-            body[key], list_key, indent = value, (None if value else key), None
-        elif item is not None:
+            body[key], list_key, indent = value or None, (None if value else key), None
+        elif item:
             if list_key is None or indent not in (None, indent_now) or not reads_as_string(item):
                 return None
             indent = indent_now

@@ -90,6 +90,9 @@ def test_the_usual_kustomizations_need_no_parser(text: str) -> None:
     "namespace: a\nnamespace: b\n",  # a duplicate key
     "namespace: a\n---\nresources: []\n",  # a second document
     "resources:\n- a\n  - b\n",  # a continued word, not two items
+    "namespace: a # note\rresources: b\n",  # a carriage return ends a line for YAML
+    "namespace: a\t# note\n",  # tabs, and anything not ASCII, even in comments
+    "namespace: a # caf\u00e9\n",
     "",
 ])
 def test_anything_else_is_left_to_the_parser(text: str) -> None:
