@@ -29,7 +29,7 @@ GC_THRESHOLDS = (200_000, 30, 30)
 # The subcommands that walk the directories they are given: git starts listing those while
 # the subcommand's modules load (git's search for untracked files took most of a 20,000-file
 # tree's listing, and the imports as long).
-WALKING_COMMANDS = frozenset({"scan", "convert", "rewrite", "verify", "chains"})
+WALKING_COMMANDS = frozenset({"scan", "convert", "rewrite", "chains"})  # verify walks checkouts
 
 
 def main() -> None:

@@ -130,14 +130,9 @@ def _parse_kustomization(directory: str, body: object) -> Kustomization | None:
     )
 
 
-def listed_path(directory: str, entry: str) -> str:
-    """normpath(join(directory, entry)) for an absolute, normalised `directory`; for the usual
-    entry (no `.` or `..`, no doubled or leading slash) without the cost of normpath."""
-    return next(listed_paths(directory, [entry]))
-
-
 def listed_paths(directory: str, entries: Iterable[str]) -> Iterator[str]:
-    """listed_path of each entry."""
+    """normpath(join(directory, entry)) of each entry, for an absolute, normalised `directory`;
+    for the usual entry (no `.` or `..`, no doubled or leading slash) without normpath's cost."""
     base = directory.rstrip("/")
     for entry in entries:
         if os.sep == "/" and _PLAIN_ENTRY.fullmatch(entry):

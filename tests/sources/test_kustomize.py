@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migrate.sources.files import read_paths
-from migrate.sources.kustomize import NamespaceHints, kustomization_in, listed_path
+from migrate.sources.kustomize import NamespaceHints, kustomization_in, listed_paths
 from tests.sources.source_trees import Tree, extension_yaml, scan_in_subprocess, write_tree
 
 
@@ -101,7 +101,8 @@ def test_of_two_kustomizations_in_a_folder_the_one_kustomize_reads_counts(tree: 
 @given(st.sampled_from(["/", "/repo", "/repo/apps/team"]),
        st.text(alphabet="ab./", max_size=10))
 def test_listed_paths_are_normalised_as_normpath_does(directory: str, entry: str) -> None:
-    assert listed_path(directory, entry) == os.path.normpath(os.path.join(directory, entry))
+    assert list(listed_paths(directory, [entry])) == [
+        os.path.normpath(os.path.join(directory, entry))]
 
 
 @pytest.mark.parametrize("odd", ["fifo", "zero"])
