@@ -26,7 +26,15 @@ from migrate.sources.kustomize import (
 )
 from migrate.sources.needles import Needles, compile_needles
 from migrate.sources.pool import Progress, sniff_all
-from migrate.sources.sniff import INTEREST_KINDS, STDIN, Reader, Sniffed, Verdict, sniff_stdin
+from migrate.sources.sniff import (
+    INTEREST_KINDS,
+    STDIN,
+    Parsed,
+    Reader,
+    Sniffed,
+    Verdict,
+    sniff_stdin,
+)
 from migrate.sources.stdin import StdinUnavailable, read_stdin
 from migrate.sources.unparsable import Unparsable
 from migrate.sources.walk import Unreadable, Walked, walk
@@ -71,7 +79,8 @@ def read_paths(
             raise FileNotFoundError(errno.ENOENT, "no such file or directory", path)
     walked = _walk_all([path for path in paths if path != STDIN_ARGUMENT])
     explicit = frozenset(path for path in paths if path != STDIN_ARGUMENT)
-    walked, sniffed = _once_each(walked, sniff_all(walked.files, explicit, progress=progress))
+    sniffed = sniff_all(walked.files, explicit, progress=progress, then=_parse_in_place)
+    walked, sniffed = _once_each(walked, sniffed)
     if STDIN_ARGUMENT in paths:
         sniffed[:0] = filter(None, [sniff_stdin(read_stdin(stdin), stdin_name)])
     return _scan_of(walked, sniffed, stdin_name if STDIN_ARGUMENT in paths else None)
@@ -162,12 +171,12 @@ def _scan_of(walked: Walked, sniffed: list[Sniffed], stdin_name: str | None) -> 
     findings = [_unreadable_finding(entry.path, entry.error) for entry in walked.unreadable]
     kustomizations = by_directory((f.path, f.kustomization) for f in sniffed
                                   if is_kustomization_file(f.path) and f.path != stdin_name)
-    parsing = [found for found in sniffed if found.verdict is Verdict.PARSE]
+    parsing = [found for found in sniffed if found.verdict is Verdict.PARSE and not found.parsed]
     outcomes = iter(in_two_halves(partial(_parse_all, stdin_name=stdin_name), parsing,
                                   min_items=MIN_PARSES))
     for found in sniffed:
         if found.verdict is Verdict.PARSE:
-            parsed, problems = next(outcomes)
+            parsed, problems = found.parsed or next(outcomes)
             resources.extend(parsed)
             findings.extend(problems)
         elif found.verdict is Verdict.UNREADABLE:
@@ -191,14 +200,18 @@ def _patching_kustomizations(walked: Walked, sniffed: Sequence[Sniffed]) -> tupl
     return tuple(f for f in walked.files if is_kustomization_file(f) and f not in without)
 
 
-def _parse_all(found: Sequence[Sniffed], stdin_name: str | None
-               ) -> list[tuple[tuple[Resource, ...], tuple[Finding, ...]]]:
+def _parse_all(found: Sequence[Sniffed], stdin_name: str | None) -> list[Parsed]:
     return [_parse_or_report(sniffed, sniffed.path == stdin_name) for sniffed in found]
 
 
-def _parse_or_report(
-    sniffed: Sniffed, from_stdin: bool
-) -> tuple[tuple[Resource, ...], tuple[Finding, ...]]:
+def _parse_in_place(found: list[Sniffed]) -> list[Sniffed]:
+    """The files worth parsing parsed, their bytes dropped (what parsing gave is what counts):
+    on the core that read them, while the other reads its half."""
+    return [f._replace(data=b"", parsed=_parse_or_report(f, False))
+            if f.verdict is Verdict.PARSE else f for f in found]
+
+
+def _parse_or_report(sniffed: Sniffed, from_stdin: bool) -> Parsed:
     try:
         return _parse(sniffed.path, sniffed.data, from_stdin), ()
     except Unparsable as problem:

@@ -30,14 +30,23 @@ def sniff_all(
     explicit: frozenset[str] = frozenset(),
     cold_seconds_per_file: float = COLD_SECONDS_PER_FILE,
     progress: Progress | None = None,
+    then: Callable[[list[Sniffed]], list[Sniffed]] | None = None,
 ) -> list[Sniffed]:
     """What to do with each file (files of no interest left out), in the order of `paths`;
-    on two cores unless someone watches the progress."""
+    on two cores unless someone watches the progress. `then` runs on each half's verdicts, on
+    the core that read them (the parsing of the files worth it: their bytes are at hand)."""
+    work = partial(_sniffed_then, explicit=explicit, cold_seconds_per_file=cold_seconds_per_file,
+                   then=then)
     if progress is None:
-        return in_two_halves(partial(_sniff_in_order, explicit=explicit,
-                                     cold_seconds_per_file=cold_seconds_per_file), paths,
-                             codec=_COLUMNS)
-    return _sniff_in_order(paths, explicit, cold_seconds_per_file, progress)
+        return in_two_halves(work, paths, codec=_COLUMNS)
+    return work(paths, progress=progress)
+
+
+def _sniffed_then(paths: Sequence[str], explicit: frozenset[str], cold_seconds_per_file: float,
+                  then: Callable[[list[Sniffed]], list[Sniffed]] | None,
+                  progress: Progress | None = None) -> list[Sniffed]:
+    found = _sniff_in_order(paths, explicit, cold_seconds_per_file, progress)
+    return then(found) if then else found
 
 
 def _sniff_in_order(

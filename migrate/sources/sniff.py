@@ -16,6 +16,7 @@ import os
 import re
 from typing import Any, NamedTuple
 
+from migrate.model import Finding, Resource
 from migrate.sources.bounded import (
     OPEN_FLAGS,
     Capped,
@@ -87,6 +88,9 @@ class Verdict(enum.Enum):
     UNPARSABLE = "unparsable"
 
 
+Parsed = tuple[tuple[Resource, ...], tuple[Finding, ...]]  # a file's objects, or why none
+
+
 class Sniffed(NamedTuple):
     """One file's verdict. A named tuple, not a frozen dataclass: one is built for nearly every
     file of a tree (twice for the other core's), and a frozen dataclass's __init__ took 1.7 µs
@@ -99,6 +103,7 @@ class Sniffed(NamedTuple):
     line: int | None = None
     kustomization: Kustomization | None = None  # of a kustomization file, when it is one
     link: bool = False  # the path is a symbolic link
+    parsed: Parsed | None = None  # for PARSE: what parsing gave, if the core that read it parsed
 
 
 _Searchable = bytes | bytearray
@@ -108,7 +113,7 @@ _Columns = tuple[list[Any], ...]
 def as_columns(found: list[Sniffed]) -> _Columns:
     """The fields of each Sniffed as one list per field (see halves.Codec)."""
     rows = [(f.path, f.verdict.value, f.data, f.reason, f.line, _listing(f.kustomization),
-             f.link) for f in found]
+             f.link, f.parsed) for f in found]
     return tuple(map(list, zip(*rows, strict=True))) if rows else ()
 
 
@@ -117,7 +122,8 @@ def from_columns(columns: object) -> list[Sniffed]:
     return [Sniffed(path, Verdict(verdict), data, reason, line,
                     None if listing is None else Kustomization(listing[0], frozenset(listing[1]),
                                                                listing[2]),
-                    link) for path, verdict, data, reason, line, listing, link in rows]
+                    link, parsed)
+            for path, verdict, data, reason, line, listing, link, parsed in rows]
 
 
 def _listing(kustomization: Kustomization | None
