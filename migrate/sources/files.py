@@ -171,12 +171,12 @@ def _scan_of(walked: Walked, sniffed: list[Sniffed], stdin_name: str | None) -> 
     findings = [_unreadable_finding(entry.path, entry.error) for entry in walked.unreadable]
     kustomizations = by_directory((f.path, f.kustomization) for f in sniffed
                                   if is_kustomization_file(f.path) and f.path != stdin_name)
-    parsing = [found for found in sniffed if found.verdict is Verdict.PARSE and not found.parsed]
+    parsing = [f for f in sniffed if f.verdict is Verdict.PARSE and f.parsed is None]
     outcomes = iter(in_two_halves(partial(_parse_all, stdin_name=stdin_name), parsing,
                                   min_items=MIN_PARSES))
     for found in sniffed:
         if found.verdict is Verdict.PARSE:
-            parsed, problems = found.parsed or next(outcomes)
+            parsed, problems = next(outcomes) if found.parsed is None else found.parsed
             resources.extend(parsed)
             findings.extend(problems)
         elif found.verdict is Verdict.UNREADABLE:

@@ -269,8 +269,7 @@ class Reader:
             found = unreadable(path, error)
         if not self._link:
             return found
-        return found._replace(link=True) if found else Sniffed(path, Verdict.LINK,
-                                                                            link=True)
+        return found._replace(link=True) if found else Sniffed(path, Verdict.LINK, link=True)
 
     def _sniffed(self, path: str, view: _Searchable, size: int, manifest: bool
                  ) -> Sniffed | None:

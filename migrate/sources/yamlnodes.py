@@ -25,6 +25,7 @@ STR_TAG = "tag:yaml.org,2002:str"
 
 
 _RESOLVER = yaml.resolver.Resolver()
+REMEMBERED_SCALAR_CHARS = 256  # longer texts are rare, and would make the cache large
 
 
 @functools.lru_cache(maxsize=65_536)  # keys, names and paths recur in file after file
@@ -55,7 +56,8 @@ class FastLoader(yaml.CSafeLoader):
         # libyaml parses in C but asks this Python method for the tag of every scalar, and the
         # resolver tries its patterns each time: a fifth of parsing a Deployment. A plain
         # scalar's tag depends on its text alone when no path resolver is registered.
-        if kind is yaml.ScalarNode and implicit[0] and not self.yaml_path_resolvers:
+        if (kind is yaml.ScalarNode and implicit[0] and len(value) <= REMEMBERED_SCALAR_CHARS
+                and not self.yaml_path_resolvers):
             return plain_scalar_tag(value)
         tag: str = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
         return tag
