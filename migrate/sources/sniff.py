@@ -98,7 +98,7 @@ class Sniffed(NamedTuple):
 
     path: str
     verdict: Verdict
-    data: bytes = b""  # the file's bytes: for PARSE, and for WORKLOAD and SERVICES when held
+    data: bytes = b""  # the bytes of a PARSE file until parsed, and of WORKLOAD/SERVICES when held
     reason: str = ""  # for UNREADABLE and UNPARSABLE
     line: int | None = None
     kustomization: Kustomization | None = None  # of a kustomization file, when it is one
