@@ -13,9 +13,13 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 
 GIT_DIR = ".git"
 MAX_EARLY_LISTINGS = 4
+# `git ls-files --others` runs the program a repository's config names as its file-system
+# monitor: listing a tree must not run anything the tree's .git/config says.
+_GIT = ("git", "-c", "core.fsmonitor=false")
 _GIT_UNREADABLE = re.compile(r"could not open directory '(.*)': (.*)$")
 _GITLINK_MODE = b"160000"
 
@@ -52,7 +56,7 @@ def _prefix(directory: str) -> str:
 
 def _git(root: str, *args: str) -> subprocess.CompletedProcess[bytes] | None:
     try:
-        return subprocess.run(["git", "-C", root, *args], capture_output=True, check=False)
+        return subprocess.run([*_GIT, "-C", root, *args], capture_output=True, check=False)
     except OSError:  # git is not installed: every directory is a plain one
         return None
 
@@ -90,12 +94,12 @@ class _GitListing:
         """None when git is not installed: every directory is a plain one."""
         try:
             listing = subprocess.Popen(
-                ["git", "-C", root, "ls-files", "-z", "--cached", "--others",
+                [*_GIT, "-C", root, "ls-files", "-z", "--cached", "--others",
                  "--exclude-standard"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         except OSError:
             return None
         try:
-            ignore_check = subprocess.Popen(["git", "-C", root, "check-ignore", "-q", "."],
+            ignore_check = subprocess.Popen([*_GIT, "-C", root, "check-ignore", "-q", "."],
                                             stdout=subprocess.DEVNULL,
                                             stderr=subprocess.DEVNULL)
         except OSError:
@@ -129,9 +133,11 @@ def listed_early(arguments: Sequence[str]) -> Iterator[None]:
     """Starts git listing each directory among `arguments` now, for the walk() of it that
     comes once the command's modules are imported: git lists the tree meanwhile, on the other
     core. Each listing serves the first walk of its directory only; those no walk took are
-    stopped at the end."""
-    directories = [argument for argument in arguments
-                   if not argument.startswith("-") and os.path.isdir(argument)]
+    stopped at the end. A word after an option may be the option's value (`--output-dir D`),
+    not a directory to read: it is left alone."""
+    directories = [argument for before, argument in pairwise(["", *arguments])
+                   if not argument.startswith("-") and not before.startswith("-")
+                   and os.path.isdir(argument)]
     for directory in directories[:MAX_EARLY_LISTINGS]:
         started = None if directory in _EARLY else _GitListing.start(directory)
         if started is not None:

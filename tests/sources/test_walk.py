@@ -228,3 +228,44 @@ def test_the_command_line_lists_its_directories_early_and_scans_them(tree: Tree)
     found = {finding["location"]["path"] for finding in json.loads(done.stdout)["findings"]
              if finding.get("location")}
     assert {os.path.basename(path) for path in found} == {"tracked.yaml", "new.yaml"}
+
+
+def _with_monitor(root: Path, marker: Path) -> None:
+    """A repository whose config names a file-system monitor: a program git would run."""
+    hook = root.parent / "monitor.sh"
+    hook.write_text(f"#!/bin/sh\ntouch {marker}\necho 0\n")
+    hook.chmod(0o755)
+    git(root, "config", "core.fsmonitor", str(hook))
+
+
+def test_scanning_a_repository_runs_no_program_its_git_config_names(tree: Tree,
+                                                                    tmp_path: Path) -> None:
+    root = tree({"tracked.yaml": extension_yaml("tracked"), "new.yaml": extension_yaml("new")})
+    git(root, "init", "-q")
+    git(root, "add", "tracked.yaml")
+    marker = tmp_path / "monitor-ran"
+    _with_monitor(root, marker)
+
+    with listed_early([str(root)]):
+        early = read_paths([str(root)])
+    late = read_paths([str(root)])
+
+    assert names(early) == names(late) == ["new", "tracked"]
+    assert not marker.exists()
+
+
+def test_a_directory_given_as_an_options_value_is_not_listed_early(
+        tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`convert IN --output-dir OUT`: git is not run in OUT, which is not read; IN is listed."""
+    root = tree({"in/a.yaml": "a: 1\n", "out/b.yaml": "b: 2\n"})
+    for directory in ("in", "out"):
+        git(root / directory, "init", "-q")
+    trace = tmp_path / "git-trace"
+    monkeypatch.setenv("GIT_TRACE2", str(trace))  # git logs each command it runs, -C and all
+
+    with listed_early([str(root / "in"), "--output-dir", str(root / "out"), "-o", "json"]):
+        walk(str(root / "in"))
+
+    ran = trace.read_text()
+    assert f"-C {root / 'in'} ls-files" in ran
+    assert str(root / "out") not in ran
