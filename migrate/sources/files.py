@@ -16,7 +16,7 @@ from migrate.inventory.workloads import POD_BEARING_KINDS
 from migrate.model import Finding, Location, Resource
 from migrate.rules.ids import RuleId
 from migrate.sources.documents import decode, parse_pods_and_services, parse_text
-from migrate.sources.halves import MIN_PARSES, in_two_halves
+from migrate.sources.halves import in_two_halves
 from migrate.sources.helm import as_template_problem, never_a_manifest
 from migrate.sources.kustomize import (
     Kustomization,
@@ -82,7 +82,8 @@ def read_paths(
     sniffed = sniff_all(walked.files, explicit, progress=progress, then=_parse_in_place)
     walked, sniffed = _once_each(walked, sniffed)
     if STDIN_ARGUMENT in paths:
-        sniffed[:0] = filter(None, [sniff_stdin(read_stdin(stdin), stdin_name)])
+        read = filter(None, [sniff_stdin(read_stdin(stdin), stdin_name)])
+        sniffed[:0] = _parse_in_place(list(read), from_stdin=True)
     return _scan_of(walked, sniffed, stdin_name if STDIN_ARGUMENT in paths else None)
 
 
@@ -171,12 +172,9 @@ def _scan_of(walked: Walked, sniffed: list[Sniffed], stdin_name: str | None) -> 
     findings = [_unreadable_finding(entry.path, entry.error) for entry in walked.unreadable]
     kustomizations = by_directory((f.path, f.kustomization) for f in sniffed
                                   if is_kustomization_file(f.path) and f.path != stdin_name)
-    parsing = [f for f in sniffed if f.verdict is Verdict.PARSE and f.parsed is None]
-    outcomes = iter(in_two_halves(partial(_parse_all, stdin_name=stdin_name), parsing,
-                                  min_items=MIN_PARSES))
     for found in sniffed:
-        if found.verdict is Verdict.PARSE:
-            parsed, problems = next(outcomes) if found.parsed is None else found.parsed
+        if found.verdict is Verdict.PARSE and found.parsed is not None:
+            parsed, problems = found.parsed
             resources.extend(parsed)
             findings.extend(problems)
         elif found.verdict is Verdict.UNREADABLE:
@@ -200,14 +198,10 @@ def _patching_kustomizations(walked: Walked, sniffed: Sequence[Sniffed]) -> tupl
     return tuple(f for f in walked.files if is_kustomization_file(f) and f not in without)
 
 
-def _parse_all(found: Sequence[Sniffed], stdin_name: str | None) -> list[Parsed]:
-    return [_parse_or_report(sniffed, sniffed.path == stdin_name) for sniffed in found]
-
-
-def _parse_in_place(found: list[Sniffed]) -> list[Sniffed]:
+def _parse_in_place(found: list[Sniffed], from_stdin: bool = False) -> list[Sniffed]:
     """The files worth parsing parsed, their bytes dropped (what parsing gave is what counts):
-    on the core that read them, while the other reads its half."""
-    return [f._replace(data=b"", parsed=_parse_or_report(f, False))
+    for the walked files, on the core that read them, while the other reads its half."""
+    return [f._replace(data=b"", parsed=_parse_or_report(f, from_stdin))
             if f.verdict is Verdict.PARSE else f for f in found]
 
 
