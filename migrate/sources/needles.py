@@ -2,7 +2,9 @@
 
 One regex shaped like a trie of the needles lets the regex engine follow shared prefixes: with
 300 needles over 5,000 files it took 0.05 s where one `find` per needle took 0.9 s (a plain
-`a|b|c` alternation took 1.3 s).
+`a|b|c` alternation took 1.3 s). Whole values (label values, namespaces) are found as words
+instead: the file's bytes split into its runs of label bytes, in C, and a set lookup of those
+took 12 µs a workload file where the trie of 300 values took 23 µs.
 """
 
 from __future__ import annotations
@@ -20,6 +22,13 @@ MAX_FINDS = 4
 # either side, so needle `app3` is not found in `app30` or `my-app3`.
 _LABEL_BYTE = rb"[A-Za-z0-9_.-]"
 _LABEL_CHAR = re.compile(_LABEL_BYTE)
+_WORD = re.compile(_LABEL_BYTE + b"+")
+# Every byte that is not a label byte becomes a space, so that split() gives the words.
+_SPACE_FOR_NON_LABEL = bytes(byte if _LABEL_CHAR.fullmatch(bytes([byte])) else 0x20
+                             for byte in range(256))
+# Above this a file's words are looked up one by one (a large file split at once would build
+# every word of it in memory).
+MAX_SPLIT_BYTES = 1024 * 1024
 _VALUE_END = b"(?!" + _LABEL_BYTE + b")"
 # Between a key and its value: `key: value`, `'key': 'value'`, `"key":"value"` and the like.
 _PAIR_SEPARATOR = rb"""['"]?[ \t]*:[ \t]*['"]?"""
@@ -33,21 +42,43 @@ _Searchable = bytes | bytearray | mmap.mmap
 class Needles:
     pattern: re.Pattern[bytes] | None
     long: tuple[bytes, ...]  # found with find(): too long for the trie, or few
-    # Each ends at a value's end; its start is checked apart.
+    words: frozenset[bytes] = frozenset()  # whole values made of label bytes alone
+    # The other whole values, and the pairs (their keys are few: the regex engine skips to
+    # where one starts): each ends at a value's end; its start is checked apart.
     whole: re.Pattern[bytes] | None = None
     pairs: re.Pattern[bytes] | None = None
 
     def found_in(self, view: _Searchable, size: int) -> bool:
         if self.pattern is not None and self.pattern.search(view, 0, size):
             return True
+        if self.words and _has_word(view, size, self.words):
+            return True
         if any(_found_whole(pattern, view, size) for pattern in (self.whole, self.pairs)):
             return True
         return any(view.find(needle, 0, size) >= 0 for needle in self.long)
 
 
+def _has_word(view: _Searchable, size: int, words: frozenset[bytes]) -> bool:
+    """Whether one of `words` is a whole run of label bytes in the first `size` bytes."""
+    if size > MAX_SPLIT_BYTES:
+        return any(match[0] in words for match in _WORD.finditer(view, 0, size))
+    text = memoryview(view)[:size].tobytes()
+    return not words.isdisjoint(text.translate(_SPACE_FOR_NON_LABEL).split())
+
+
+def _is_word(value: bytes) -> bool:
+    return _WORD.fullmatch(value) is not None
+
+
 def _found_whole(pattern: re.Pattern[bytes] | None, view: _Searchable, size: int) -> bool:
-    return pattern is not None and any(_starts_value(view, match.start())
-                                       for match in pattern.finditer(view, 0, size))
+    """Tries each start the pattern matches at: a match whose start is not a value's may
+    overlap one that is (`a\n` inside `\na\n`), which finditer() would skip."""
+    position = 0
+    while pattern is not None and (match := pattern.search(view, position, size)):
+        if _starts_value(view, match.start()):
+            return True
+        position = match.start() + 1
+    return False
 
 
 def _starts_value(view: _Searchable, start: int) -> bool:
@@ -65,10 +96,12 @@ def compile_needles(needles: Collection[bytes], whole: Collection[bytes] = (),
     few = len(needles) <= MAX_FINDS
     short = [needle for needle in needles if len(needle) <= MAX_TRIE_NEEDLE and not few]
     long = tuple(needle for needle in needles if len(needle) > MAX_TRIE_NEEDLE or few)
-    values = [value for value in whole if value]
+    words = frozenset(value for value in whole if _is_word(value))
+    others = [value for value in whole if value and value not in words]
     pattern = re.compile(_pattern_of(_trie_of(short))) if short else None
-    ending = _pattern_of(_trie_of(values, True)) + _VALUE_END
-    return Needles(pattern, long, re.compile(ending) if values else None, _pairs_pattern(pairs))
+    ending = _pattern_of(_trie_of(others, True)) + _VALUE_END
+    return Needles(pattern, long, words, re.compile(ending) if others else None,
+                   _pairs_pattern(pairs))
 
 
 def _pairs_pattern(pairs: Collection[tuple[bytes, bytes]]) -> re.Pattern[bytes] | None:
