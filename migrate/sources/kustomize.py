@@ -24,6 +24,7 @@ _log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Kustomization:
+    directory: str  # absolute and normalised: where the file is
     namespace: str | None
     listed: frozenset[str]  # absolute, normalised paths of its local resources and bases
     patches: bool = True  # it names patches (False: none of PATCH_FIELDS is there)
@@ -43,7 +44,7 @@ def kustomization_in(path: str, data: bytes) -> Kustomization | None:
     except (ValueError, yaml.YAMLError) as error:
         _log.debug("ignoring kustomization %s: %s", path, error)
         return None
-    return _parse_kustomization(os.path.dirname(os.path.abspath(path)), body)
+    return _parse_kustomization(_directory_of(path), body)
 
 
 def by_directory(found: Iterable[tuple[str, Kustomization | None]]
@@ -52,10 +53,15 @@ def by_directory(found: Iterable[tuple[str, Kustomization | None]]
     directory has several, the one kustomize reads (the first of KUSTOMIZATION_NAMES)."""
     chosen: dict[str, tuple[int, Kustomization | None]] = {}
     for path, kustomization in found:
-        directory, rank = os.path.dirname(os.path.abspath(path)), _rank(path)
+        directory = kustomization.directory if kustomization else _directory_of(path)
+        rank = _rank(path)
         if directory not in chosen or rank < chosen[directory][0]:
             chosen[directory] = (rank, kustomization)
     return {directory: chosen[directory][1] for directory in sorted(chosen)}
+
+
+def _directory_of(path: str) -> str:
+    return os.path.dirname(os.path.abspath(path))
 
 
 def _rank(path: str) -> int:
@@ -124,6 +130,7 @@ def _parse_kustomization(directory: str, body: object) -> Kustomization | None:
         if isinstance(entry, str) and not _is_remote(entry)
     ]
     return Kustomization(
+        directory,
         str(namespace) if namespace else None,
         frozenset(listed_paths(directory, entries)),
         not body.keys().isdisjoint(PATCH_FIELDS),

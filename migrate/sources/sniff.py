@@ -120,16 +120,18 @@ def as_columns(found: list[Sniffed]) -> _Columns:
 def from_columns(columns: object) -> list[Sniffed]:
     rows = zip(*columns, strict=True) if isinstance(columns, tuple) else ()
     return [Sniffed(path, Verdict(verdict), data, reason, line,
-                    None if listing is None else Kustomization(listing[0], frozenset(listing[1]),
-                                                               listing[2]),
+                    None if listing is None else Kustomization(
+                        listing[0], listing[1], frozenset(listing[2]), listing[3]),
                     link, parsed)
             for path, verdict, data, reason, line, listing, link, parsed in rows]
 
 
 def _listing(kustomization: Kustomization | None
-             ) -> tuple[str | None, tuple[str, ...], bool] | None:
-    return None if kustomization is None else (kustomization.namespace,
-                                                tuple(kustomization.listed), kustomization.patches)
+             ) -> tuple[str, str | None, tuple[str, ...], bool] | None:
+    if kustomization is None:
+        return None
+    return (kustomization.directory, kustomization.namespace, tuple(kustomization.listed),
+            kustomization.patches)
 
 
 def mentions_interest_kind(view: _Searchable, size: int) -> bool:
