@@ -174,7 +174,9 @@ def _mapping(node: yaml.MappingNode, loader: yaml.constructor.SafeConstructor, d
     explicit: dict[str, Any] = {}
     merged: list[yaml.Node] = []
     for key_node, value_node in node.value:
-        if key_node.tag == MERGE_TAG:
+        if key_node.tag == STR_TAG and isinstance(key_node, yaml.ScalarNode):  # most keys
+            explicit[key_node.value] = to_value(value_node, loader, depth + 1)
+        elif key_node.tag == MERGE_TAG:
             merged.extend(_merge_sources(value_node))
         elif isinstance(key_node, yaml.ScalarNode):
             explicit[plain_key(scalar(key_node, loader))] = to_value(value_node, loader, depth + 1)
