@@ -5,6 +5,7 @@ file the Python parser refuses is left as it is (SME026)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import yaml
@@ -18,3 +19,12 @@ def loader_for(text: str) -> type[Any]:
 
 def load(text: str) -> Any:
     return yaml.load(text, Loader=loader_for(text))
+
+
+@functools.lru_cache(maxsize=65_536)  # keys and values recur in object after object
+def reads_as_itself(text: str) -> bool:
+    """Whether `text`, parsed as YAML, is the string `text` (it needs no quotes)."""
+    try:
+        return bool(load(text) == text)
+    except yaml.YAMLError:
+        return False

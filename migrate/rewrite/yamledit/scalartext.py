@@ -6,17 +6,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
 from migrate.rewrite.yamledit import loaders
 
 
 def plain_safe(text: str) -> bool:
     """Whether `text` reads back as itself unquoted (YAML 1.1, as Kubernetes reads it)."""
-    try:
-        return bool(loaders.load(text) == text) and "\n" not in text
-    except yaml.YAMLError:
-        return False
+    return "\n" not in text and loaders.reads_as_itself(text)
 
 
 def scalar_text(value: Any, quote: str = "") -> str:

@@ -78,8 +78,11 @@ def _count(measures: Measures, key: Node, value: Node) -> None:
 
 
 def _block_pairs(node: Node) -> Iterator[tuple[Node, Node]]:
-    if node.flow:
-        return
-    yield from node.pairs()
-    for child in node.children:
-        yield from _block_pairs(child)
+    """The key-value pairs of every block mapping under `node`, in no particular order (they
+    are counted); a loop, as a generator per level would pass each pair up every level."""
+    pending = [node]
+    while pending:
+        found = pending.pop()
+        if not found.flow:
+            yield from found.pairs()
+            pending.extend(found.children)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import yaml
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, merge_attrib
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -58,16 +57,11 @@ def fresh(value: Any) -> Any:
         return mapping
     if isinstance(value, list | tuple):
         return CommentedSeq(fresh(child) for child in value)
-    if isinstance(value, str) and not _plain_safe(value):
+    if isinstance(value, str) and not loaders.reads_as_itself(value):
         return DoubleQuotedScalarString(value)
     return value
 
 
-def _plain_safe(text: str) -> bool:
-    try:
-        return bool(loaders.load(text) == text)
-    except yaml.YAMLError:
-        return False
 
 
 def _mapping_at(tree: CommentedMap, path: tuple[str, ...]) -> CommentedMap | None:

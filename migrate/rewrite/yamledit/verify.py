@@ -42,7 +42,49 @@ def canonical(value: Any) -> str:
 
 
 def same(left: Any, right: Any) -> bool:
-    return canonical(left) == canonical(right)
+    """canonical(left) == canonical(right). An in-place edit asks this of every node it
+    visits, so plain JSON values are compared without being written out."""
+    plain = _same_plain(left, right)
+    return plain if plain is not None else canonical(left) == canonical(right)
+
+
+# Exactly these types (a subclass may write itself differently); lists and tuples are both
+# JSON arrays.
+_SCALARS = (str, int, float, bool, type(None))
+_SEQUENCES = (list, tuple)
+
+
+def _same_plain(left: Any, right: Any) -> bool | None:
+    """Whether both write the same JSON, where both are plain JSON values (str-keyed dicts,
+    lists, tuples and the _SCALARS); None where either is not (canonical() decides)."""
+    kinds = type(left), type(right)
+    if kinds[0] in _SCALARS and kinds[1] in _SCALARS:
+        # 1, 1.0 and True differ; -0.0 and 0.0 too, and NaN is NaN: as JSON writes floats.
+        return kinds[0] is kinds[1] and (repr(left) == repr(right) if kinds[0] is float
+                                         else left == right)
+    if kinds[0] is dict and kinds[1] is dict:
+        return _same_mapping(left, right)
+    if kinds[0] in _SEQUENCES and kinds[1] in _SEQUENCES:
+        return _same_items(left, right)
+    return None
+
+
+def _same_mapping(left: dict[Any, Any], right: dict[Any, Any]) -> bool | None:
+    if not all(type(key) is str for key in (*left, *right)):
+        return None  # JSON writes other keys as strings: 1 and "1" are one key
+    if left.keys() != right.keys():
+        return False
+    return _same_items([left[key] for key in left], [right[key] for key in left])
+
+
+def _same_items(left: Sequence[Any], right: Sequence[Any]) -> bool | None:
+    if len(left) != len(right):
+        return False
+    for one, other in zip(left, right, strict=True):
+        found = _same_plain(one, other)
+        if found is not True:
+            return found
+    return True
 
 
 def edited_document(text: str, region: tuple[int, int], column: int, edits: Sequence[Edit]
