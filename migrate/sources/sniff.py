@@ -111,15 +111,16 @@ _Columns = tuple[list[Any], ...]
 
 
 def as_columns(found: list[Sniffed]) -> _Columns:
-    """The fields of each Sniffed as one list per field (see halves.Codec)."""
-    rows = [(f.path, f.verdict.value, f.data, f.reason, f.line, _listing(f.kustomization),
+    """The fields of each Sniffed as one list per field (see halves.Codec); a verdict goes as
+    itself: pickle writes each member once and refers to it after."""
+    rows = [(f.path, f.verdict, f.data, f.reason, f.line, _listing(f.kustomization),
              f.link, f.parsed) for f in found]
     return tuple(map(list, zip(*rows, strict=True))) if rows else ()
 
 
 def from_columns(columns: object) -> list[Sniffed]:
     rows = zip(*columns, strict=True) if isinstance(columns, tuple) else ()
-    return [Sniffed(path, Verdict(verdict), data, reason, line,
+    return [Sniffed(path, verdict, data, reason, line,
                     None if listing is None else Kustomization(
                         listing[0], listing[1], frozenset(listing[2]), listing[3]),
                     link, parsed)
