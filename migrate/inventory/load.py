@@ -11,7 +11,7 @@ from typing import BinaryIO
 from migrate.inventory.build import build_inventory
 from migrate.inventory.clusters import Anchor, Clusters, MeshRoots, clusters_finding, decide
 from migrate.inventory.patches import find_patches, is_kustomization
-from migrate.inventory.traffic import is_service, service_of
+from migrate.inventory.traffic import gateway_of, is_gateway, is_service, service_of
 from migrate.inventory.workloads import workloads_of
 from migrate.model import Finding, Inventory, Resource
 from migrate.sources.bounded import regular_file_bytes
@@ -22,7 +22,8 @@ from migrate.sources.pool import Progress
 from migrate.sources.sniff import STDIN
 from migrate.sources.unparsable import MAX_FILE_BYTES, Unparsable
 
-GATEWAY_NEEDLES = (b"gateway", b"proxyv2")
+# In gateway Deployments (istio-ingressgateway, the proxyv2 image) and Istio Gateways.
+GATEWAY_NEEDLES = (b"gateway", b"Gateway", b"proxyv2")
 MESH_KINDS = frozenset({"ServiceMeshExtension", "ServiceMeshControlPlane", "ServiceMeshMemberRoll",
                         "ServiceMeshMember", "WasmPlugin"})
 log = logging.getLogger(__name__)
@@ -164,17 +165,27 @@ def load(
     resources, clusters, noted = _in_clusters(scan, resources, paths, scoping or Scoping(),
                                               stdin_name)
     inventory = build_inventory(resources, [*noted, *scan.findings, *patches.findings])
-    if inventory.extensions and scan.workload_files:
-        extra = read_workloads(scan.workload_files, GATEWAY_NEEDLES, workload_needles(inventory),
-                               namespace_wide(inventory), Known.of(scan))
-        scoped = _scoped(extra, clusters, stdin_name)
-        found = tuple(w for r in scoped for w in workloads_of(r))
-        services = tuple(service_of(r) for r in scoped if is_service(r))
-        inventory = replace(inventory, workloads=inventory.workloads + found,
-                            services=inventory.services + services)
+    inventory = _with_workloads(inventory, scan, clusters, stdin_name)
     inventory = _with_services(inventory, scan, clusters, stdin_name)
     return Loaded(inventory, scan.resources, scan.files_scanned, kustomizations,
                   clusters=clusters)
+
+
+def _with_workloads(inventory: Inventory, scan: SourceScan, clusters: Clusters,
+                    stdin_name: str) -> Inventory:
+    """The workloads of the files that hold pod templates (and the Services and Istio Gateways
+    beside them), read where they may matter for an extension's selector."""
+    if not inventory.extensions or not scan.workload_files:
+        return inventory
+    found = _scoped(read_workloads(scan.workload_files, GATEWAY_NEEDLES,
+                                   workload_needles(inventory), namespace_wide(inventory),
+                                   Known.of(scan)), clusters, stdin_name)
+    return replace(
+        inventory,
+        workloads=inventory.workloads + tuple(w for r in found for w in workloads_of(r)),
+        services=inventory.services + tuple(service_of(r) for r in found if is_service(r)),
+        gateways=inventory.gateways + tuple(gateway_of(r) for r in found if is_gateway(r)),
+    )
 
 
 def service_pairs(inventory: Inventory) -> set[tuple[bytes, bytes]]:

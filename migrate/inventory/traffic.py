@@ -54,6 +54,10 @@ def gateway_of(resource: Resource) -> GatewayDecl:
     return GatewayDecl(resource.namespace, resource.name, selector, resource.scopes)
 
 
+def is_gateway(resource: Resource) -> bool:
+    return resource.kind == "Gateway" and _group(resource) == NETWORKING_GROUP
+
+
 def service_of(resource: Resource) -> Scoped:
     return Scoped(resource, resource.namespace, labels_of(_mapping(resource.spec.get("selector"))))
 
@@ -76,7 +80,7 @@ def traffic_object(resource: Resource) -> tuple[str, object] | None:
     if kind == "VirtualService" and group == NETWORKING_GROUP:
         found = route_filters_of(resource)
         return ("route_filters", found) if found else ("", None)
-    if kind == "Gateway" and group == NETWORKING_GROUP:
+    if is_gateway(resource):
         return "gateways", gateway_of(resource)
     if kind == "EnvoyFilter" and group == NETWORKING_GROUP:
         return "envoy_filters", envoy_filter_of(resource)

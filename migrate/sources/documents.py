@@ -12,7 +12,7 @@ from itertools import accumulate
 
 import yaml
 
-from migrate.inventory.traffic import is_service
+from migrate.inventory.traffic import is_gateway, is_service
 from migrate.inventory.workloads import POD_BEARING_KINDS
 from migrate.model import Location, Resource
 from migrate.sources import unparsable
@@ -44,15 +44,16 @@ def parse_resources(data: bytes, path: str) -> tuple[Resource, ...]:
     return parse_text(decode(data), path)
 
 
-def parse_pods_and_services(text: str, path: str) -> tuple[Resource, ...]:
-    """The pod-bearing objects and the Services of a text, built with only what workload
-    inference reads."""
+def parse_for_placement(text: str, path: str) -> tuple[Resource, ...]:
+    """The objects of a text that decide which proxies a plugin runs on (the pod-bearing ones,
+    Services, Istio Gateways), built with only what that reads."""
     try:
         found = tuple(_yaml_resources(text, path, WORKLOAD))
     except Unparsable as problem:  # JSON that YAML cannot read (tabs): the full path, then cut
         found = tuple(replace(r, body=cut(r.body, WORKLOAD))
                       for r in _json_resources(text, path, problem))
-    return tuple(r for r in found if r.kind in POD_BEARING_KINDS or is_service(r))
+    return tuple(r for r in found
+                 if r.kind in POD_BEARING_KINDS or is_service(r) or is_gateway(r))
 
 
 def parse_text(text: str, path: str) -> tuple[Resource, ...]:

@@ -15,7 +15,7 @@ from migrate import rules
 from migrate.inventory.workloads import POD_BEARING_KINDS
 from migrate.model import Finding, Location, Resource
 from migrate.rules.ids import RuleId
-from migrate.sources.documents import decode, parse_pods_and_services, parse_text
+from migrate.sources.documents import decode, parse_for_placement, parse_text
 from migrate.sources.halves import in_two_halves
 from migrate.sources.helm import as_template_problem, never_a_manifest
 from migrate.sources.kustomize import (
@@ -105,8 +105,8 @@ def read_workloads(paths: Sequence[str], needles: Collection[bytes], whole: Coll
     """Parse only the workload files whose bytes contain at least one needle (a `whole` one as a
     whole value: `app3` is not in `app30`; a pair as `key: value`), or that kustomize puts in
     one of `namespaces` (their bytes need not name it); parse errors here are silently ignored
-    (logged at debug). Returns the pod-bearing objects (WORKLOAD_KINDS) and the Services. What
-    `known` holds is not read again."""
+    (logged at debug). Returns the pod-bearing objects (WORKLOAD_KINDS), the Services and the
+    Istio Gateways. What `known` holds is not read again."""
     if not needles and not whole and not namespaces and not pairs:
         return ()
     known = known or Known()
@@ -216,7 +216,7 @@ def _workloads_of_file(path: str, data: bytes) -> tuple[Resource, ...]:
     text = decode(data)
     if as_template_problem(text, path) and never_a_manifest(path):
         return ()  # a chart's template: its labels are not what will be deployed
-    return parse_pods_and_services(text, path)
+    return parse_for_placement(text, path)
 
 
 def _parse(path: str, data: bytes, from_stdin: bool) -> tuple[Resource, ...]:

@@ -73,6 +73,8 @@ _PLUGIN_MOVERS = tuple(
     (kind, _kind_line(kind), re.compile(content))
     for kind, content in ((b"AuthorizationPolicy", rb"\bCUSTOM\b"),
                           (b"VirtualService", rb"""\b(?:corsPolicy|fault)['"]?\s*:""")))
+GATEWAY_KIND = b"Gateway"
+_GATEWAY_KIND_LINE = _kind_line(GATEWAY_KIND)  # not GatewayClass
 # `kind: Service` itself, not ServiceAccount or ServiceMeshExtension (YAML, flow style, JSON)
 _SERVICE_KIND_LINE = re.compile(rb"""kind['"]?\s*:\s*['"]?Service['"]?[ \t]*(?:$|[,}#\r])""",
                                 re.MULTILINE)
@@ -80,7 +82,8 @@ _SERVICE_KIND_LINE = re.compile(rb"""kind['"]?\s*:\s*['"]?Service['"]?[ \t]*(?:$
 
 class Verdict(enum.Enum):
     PARSE = "parse"  # mentions a kind this tool checks
-    WORKLOAD = "workload"  # a manifest that looks like it holds pod templates; parsed on demand
+    WORKLOAD = "workload"  # a manifest that looks like it holds pod templates or Istio Gateways;
+    # parsed on demand
     SERVICES = "services"  # a manifest with Services and no pod template; parsed on demand
     KUSTOMIZATION = "kustomization"  # a kustomization file of no other interest
     LINK = "link"  # a symbolic link to nothing of interest (links are counted once: files.py)
@@ -191,9 +194,12 @@ def verdict_of(view: _Searchable, size: int, manifest: bool) -> Verdict | None:
     """What to do with a file, from its bytes and whether it is named (or given) as a manifest;
     None: nothing of interest."""
     if manifest:
-        if mentions_interest_kind(view, size) or _moves_plugins(view, size):
+        if mentions_interest_kind(view, size):
             return Verdict.PARSE
-        return _workload_verdict(view, size)
+        istio = view.find(ISTIO_GROUP, 0, size) >= 0  # one search rules out nearly every file
+        if istio and _moves_plugins(view, size):
+            return Verdict.PARSE
+        return _workload_verdict(view, size, istio)
     if view.find(EXTENSION_KIND, 0, size) >= 0 and _EXTENSION_KIND_LINE.search(view, 0, size):
         return Verdict.PARSE
     return None
@@ -202,8 +208,6 @@ def verdict_of(view: _Searchable, size: int, manifest: bool) -> Verdict | None:
 def _moves_plugins(view: _Searchable, size: int) -> bool:
     """A CUSTOM AuthorizationPolicy (ext_authz) or a VirtualService with corsPolicy or fault:
     the filters WasmPlugins are now placed around differently (SME033, SME035)."""
-    if view.find(ISTIO_GROUP, 0, size) < 0:  # one search rules out nearly every file
-        return False
     for kind, kind_line, content in _PLUGIN_MOVERS:  # find() first: faster than the pattern
         if (view.find(kind, 0, size) >= 0 and kind_line.search(view, 0, size)
                 and content.search(view, 0, size)):
@@ -211,13 +215,20 @@ def _moves_plugins(view: _Searchable, size: int) -> bool:
     return False
 
 
-def _workload_verdict(view: _Searchable, size: int) -> Verdict | None:
-    """Pod templates, or else Services (they decide where Maistra ran an extension)."""
-    if view.find(WORKLOAD_MARK, 0, size) >= 0:
+def _workload_verdict(view: _Searchable, size: int, istio: bool) -> Verdict | None:
+    """Pod templates or Istio Gateways (which gateway pods a route's CORS and fault filters run
+    on), or else Services (they decide where Maistra ran an extension). `istio`: the bytes
+    name an Istio API group."""
+    if view.find(WORKLOAD_MARK, 0, size) >= 0 or (istio and _is_gateway(view, size)):
         return Verdict.WORKLOAD
     if view.find(SERVICE_MARK, 0, size) >= 0 and _SERVICE_KIND_LINE.search(view, 0, size):
         return Verdict.SERVICES
     return None
+
+
+def _is_gateway(view: _Searchable, size: int) -> bool:
+    return (view.find(GATEWAY_KIND, 0, size) >= 0
+            and _GATEWAY_KIND_LINE.search(view, 0, size) is not None)
 
 
 def sniff_stdin(read: Capped, name: str = STDIN) -> Sniffed | None:

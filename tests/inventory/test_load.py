@@ -104,3 +104,71 @@ def test_a_service_of_another_pod_does_not_count(tmp_path: Path) -> None:
     (tmp_path / "service.yaml").write_text(SERVICES["block"].replace("app: reviews", "app: other"))
     (reached,) = _newly_reached(tmp_path)
     assert "Deployment shop/reviews" in reached
+
+
+CONTROL_PLANE = """apiVersion: maistra.io/v2
+kind: ServiceMeshControlPlane
+metadata: {name: basic, namespace: istio-system}
+spec: {version: v2.2}
+"""
+EDGE = """apiVersion: maistra.io/v1
+kind: ServiceMeshExtension
+metadata: {name: edge, namespace: istio-system}
+spec:
+  image: quay.io/example/edge:1.0
+  phase: PreAuthZ
+  priority: 1
+  workloadSelector: {labels: {istio: ingressgateway}}
+  config: {a: 1}
+"""
+CORS_ROUTE = """apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata: {name: web, namespace: shop}
+spec:
+  gateways: [public]
+  http:
+  - corsPolicy: {allowOrigins: []}
+    route: []
+"""
+
+
+def istio_gateway(selector: str) -> str:
+    return ("apiVersion: networking.istio.io/v1beta1\nkind: Gateway\n"
+            f"metadata:\n  name: public\n  namespace: shop\nspec:\n  selector:\n    {selector}\n")
+
+
+EGRESS_DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: egress, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: egress}}
+    spec: {containers: [{name: istio-proxy, image: example/proxy:1}]}
+"""
+
+
+def _moved_by_routes(root: Path) -> bool:
+    report = sme_migrate("scan", str(root), "-o", "json", "--fail-on", "never").json()
+    return any(f["rule"] == "SME035" for f in report["findings"])
+
+
+@pytest.mark.parametrize(("selector", "moved"), [("istio: ingressgateway", True),
+                                                 ("istio: egressgateway", False),
+                                                 ("app: egress", False)])
+def test_a_gateway_in_a_file_of_its_own_decides_where_a_routes_filters_run(
+        tmp_path: Path, selector: str, moved: bool) -> None:
+    """The route's CORS filter comes before the edge plugin only on the gateway it binds to."""
+    for name, text in {"smcp.yaml": CONTROL_PLANE, "edge.yaml": EDGE, "route.yaml": CORS_ROUTE,
+                       "gateway.yaml": istio_gateway(selector)}.items():
+        (tmp_path / name).write_text(text)
+    assert _moved_by_routes(tmp_path) is moved
+
+
+def test_a_gateway_beside_a_deployment_counts_too(tmp_path: Path) -> None:
+    for name, text in {"smcp.yaml": CONTROL_PLANE, "edge.yaml": EDGE, "route.yaml": CORS_ROUTE,
+                       "egress.yaml": EGRESS_DEPLOYMENT + "---\n" + istio_gateway("app: egress")
+                       }.items():
+        (tmp_path / name).write_text(text)
+    assert not _moved_by_routes(tmp_path)
+    (tmp_path / "egress.yaml").write_text(EGRESS_DEPLOYMENT)  # the Gateway is not in the input
+    assert _moved_by_routes(tmp_path)

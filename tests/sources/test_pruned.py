@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from migrate.inventory.workloads import workloads_of
-from migrate.sources.documents import parse_pods_and_services, parse_text
+from migrate.sources.documents import parse_for_placement, parse_text
 
 CASES = {
     "deployment": """
@@ -97,7 +97,7 @@ items:
 
 def from_both(text: str) -> tuple[list[Any], list[Any]]:
     full = [w for r in parse_text(text, "f.yaml") for w in workloads_of(r)]
-    pruned = [w for r in parse_pods_and_services(text, "f.yaml") for w in workloads_of(r)]
+    pruned = [w for r in parse_for_placement(text, "f.yaml") for w in workloads_of(r)]
     return full, pruned
 
 

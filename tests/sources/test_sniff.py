@@ -188,6 +188,20 @@ def test_a_manifest_with_services_only_is_read_for_them_on_demand(
 
 
 @pytest.mark.parametrize(("text", "verdict"), [
+    (b"apiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata: {name: a}\n",
+     Verdict.WORKLOAD),
+    (b'{"apiVersion": "networking.istio.io/v1", "kind": "Gateway"}', Verdict.WORKLOAD),
+    (b"apiVersion: networking.istio.io/v1beta1\nkind: GatewayClass\n", None),
+    (b"apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n", None),  # not Istio's
+    (b"# our Gateway lives in networking.istio.io/v1\nkind: ConfigMap\n", None),
+])
+def test_an_istio_gateway_is_read_on_demand_like_a_workload(text: bytes,
+                                                             verdict: Verdict | None) -> None:
+    """Which gateway pods a VirtualService's CORS and fault filters run on (SME035)."""
+    assert verdict_of(text, len(text), manifest=True) is verdict
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
     (b"apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nspec:\n  action: CUSTOM\n",
      Verdict.PARSE),
     (b'{"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy", '
