@@ -139,11 +139,15 @@ def _clusters_finding(clusters: Clusters, resources: Sequence[Resource]) -> list
 def _in_clusters(scan: SourceScan, resources: list[Resource], paths: Sequence[str],
                  scoping: Scoping, stdin_name: str
                  ) -> tuple[list[Resource], Clusters, list[Finding]]:
-    """The resources with their cluster scopes, the clusters, and SME042."""
+    """The resources with their cluster scopes, the clusters, and SME042: when the input is
+    split, or the user named the folders (folders the evidence suggests, with no mesh object
+    apart, change nothing and are not worth a finding)."""
     clusters = _clusters(scan, resources, paths, scoping)
     scoped = _scoped(resources, clusters, stdin_name)
-    noted = _clusters_finding(clusters, scoped)
-    if len({scope for resource in scoped for scope in resource.scopes}) > 1:
+    split = len({scope for resource in scoped for scope in resource.scopes}) > 1
+    named = clusters.decision is not None and clusters.decision.named
+    noted = _clusters_finding(clusters, scoped) if split or named else []
+    if split:
         return list(scoped), clusters, noted
     # everything is in one cluster: read as one input, as without cluster folders
     return resources, replace(clusters, keys={}, listed={}), noted

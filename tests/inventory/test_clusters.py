@@ -122,6 +122,23 @@ def test_overlays_over_a_shared_base_are_clusters_that_both_read_it(tmp_path: Pa
     assert f"{root}/base is in each of {root}/overlays/prod and {root}/overlays/stage" in message
 
 
+def test_overlays_over_a_base_of_workloads_alone_split_nothing_and_say_nothing(
+        tmp_path: Path) -> None:
+    """The overlays look like clusters, but every mesh object is outside them: one input."""
+    root = write_tree(tmp_path, {
+        "base/kustomization.yaml": "resources:\n  - deploy.yaml\n",
+        "base/deploy.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+                            "spec: {template: {metadata: {labels: {app: web}}, "
+                            "spec: {containers: [{name: web, image: web:1}]}}}\n",
+        "overlays/prod/kustomization.yaml": "resources:\n  - ../../base\n",
+        "overlays/stage/kustomization.yaml": "resources:\n  - ../../base\n",
+        "mesh/ext.yaml": extension_yaml("audit", "shop"),
+    })
+    loaded = load([str(root)])
+    assert set(scopes(loaded, root).values()) == {("",)}
+    assert not [f for f in loaded.inventory.findings if f.rule == RuleId.CLUSTER_FOLDERS]
+
+
 def test_overlays_that_put_the_base_in_different_namespaces_may_share_a_cluster(
         tmp_path: Path) -> None:
     root = write_tree(tmp_path, overlays(stage_namespace="namespace: shop-stage\n"))
