@@ -102,7 +102,7 @@ class _Open:
 
     def close(self, end_event: yaml.Event) -> Node:
         if self.flow:
-            end = _mark(end_event.end_mark).offset
+            end = _mark(end_event.end_mark).index
         else:
             end = max((c.end for c in self.children if not c.empty), default=self.start)
         return Node(self.kind, self.start, end, self.line, self.column, self.flow,
@@ -127,49 +127,49 @@ def _described(error: yaml.MarkedYAMLError) -> str:
     return f"not valid YAML{where}: {error.problem or error.context}"
 
 
+_LEAF_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent)
+_START_EVENTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_END_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
 def _documents(events: Iterator[yaml.Event]) -> Iterator[Document]:
     stack: list[_Open] = []
     root: Node | None = None
     index = 0
-    for event in events:
-        if isinstance(event, yaml.DocumentStartEvent):
+    for event in events:  # scalars first: most events are
+        if isinstance(event, _LEAF_EVENTS):
+            root = _attach(stack, _leaf(event), root)
+        elif isinstance(event, _START_EVENTS):
+            stack.append(_opened(event))
+        elif isinstance(event, _END_EVENTS):
+            root = _attach(stack, stack.pop().close(event), root)
+        elif isinstance(event, yaml.DocumentStartEvent):
             root = None
         elif isinstance(event, yaml.DocumentEndEvent):
             yield Document(index, root)
             index += 1
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            stack.append(_opened(event))
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            root = _attach(stack, stack.pop().close(event), root)
-        elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
-            root = _attach(stack, _leaf(event), root)
 
 
-class _Mark(NamedTuple):  # two for every node of a file: a frozen dataclass cost 3x as much
-    offset: int
-    line: int
-    column: int
-
-
-def _mark(mark: Any) -> _Mark:
-    """PyYAML's parser always sets marks; its type stubs allow None."""
+def _mark(mark: Any) -> Any:
+    """The mark itself (its `index`, `line` and `column`): PyYAML's parser always sets marks,
+    its type stubs allow None."""
     if mark is None:
         raise SpanError("the YAML parser gave no position")
-    return _Mark(mark.index, mark.line, mark.column)
+    return mark
 
 
 def _opened(event: yaml.CollectionStartEvent) -> _Open:
     kind = NodeKind.MAPPING if isinstance(event, yaml.MappingStartEvent) else NodeKind.SEQUENCE
     mark = _mark(event.start_mark)
-    return _Open(kind, mark.offset, mark.line + 1, mark.column, bool(event.flow_style))
+    return _Open(kind, mark.index, mark.line + 1, mark.column, bool(event.flow_style))
 
 
 def _leaf(event: yaml.ScalarEvent | yaml.AliasEvent) -> Node:
     """An implicit null (`key:`) is marked where its value would start: it is `empty`."""
     start, end = _mark(event.start_mark), _mark(event.end_mark)
     if isinstance(event, yaml.AliasEvent):
-        return Node(NodeKind.ALIAS, start.offset, end.offset, start.line + 1, start.column)
-    return Node(NodeKind.SCALAR, start.offset, end.offset, start.line + 1, start.column,
+        return Node(NodeKind.ALIAS, start.index, end.index, start.line + 1, start.column)
+    return Node(NodeKind.SCALAR, start.index, end.index, start.line + 1, start.column,
                 value=str(event.value), style=event.style or "")
 
 

@@ -70,11 +70,16 @@ def _same_plain(left: Any, right: Any) -> bool | None:
 
 
 def _same_mapping(left: dict[Any, Any], right: dict[Any, Any]) -> bool | None:
-    if not all(type(key) is str for key in (*left, *right)):
-        return None  # JSON writes other keys as strings: 1 and "1" are one key
-    if left.keys() != right.keys():
-        return False
-    return _same_items([left[key] for key in left], [right[key] for key in left])
+    # JSON writes other keys as strings: 1 and "1" are one key, so those go to canonical().
+    if not all(type(key) is str for key in left):
+        return None
+    if left.keys() != right.keys():  # when equal, the right's keys are strings too
+        return False if all(type(key) is str for key in right) else None
+    for key, value in left.items():
+        found = _same_plain(value, right[key])
+        if found is not True:
+            return found
+    return True
 
 
 def _same_items(left: Sequence[Any], right: Sequence[Any]) -> bool | None:
