@@ -62,8 +62,6 @@ def fresh(value: Any) -> Any:
     return value
 
 
-
-
 def _mapping_at(tree: CommentedMap, path: tuple[str, ...]) -> CommentedMap | None:
     node: Any = tree
     for key in path:
