@@ -47,14 +47,16 @@ class VerifyResult:
 
 
 def verify(request: VerifyRequest) -> VerifyResult:
-    """The clusters are the ones `before` has (named or decided), for both refs alike."""
+    """The clusters are the ones `before` has (named or decided), for both refs alike; SME042
+    says which they are, as a scan of `before` would."""
     with _checkout(request, request.before, request.mesh_roots) as before:
         folders = tuple(before.clusters.folders) or (".",)
         with _checkout(request, request.after, folders, named=False) as after:
             lines = state_differences(before.inventory, after.inventory, request.options)
         extensions = len(before.inventory.extensions)
         files = before.files_scanned + after.files_scanned
-    findings = tuple(_difference(request, line) for line in lines[:MAX_REPORTED])
+    clusters = [f for f in before.inventory.findings if f.rule == RuleId.CLUSTER_FOLDERS]
+    findings = (*clusters, *(_difference(request, line) for line in lines[:MAX_REPORTED]))
     report = ScanReport(findings, files_scanned=files, extensions=extensions)
     return VerifyResult(report, len(lines), ExitCode.FINDINGS if lines else ExitCode.CLEAN)
 

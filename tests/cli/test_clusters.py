@@ -147,6 +147,9 @@ def test_verify_checks_each_cluster_against_its_own_plugins(repo: Path) -> None:
     outcome = sme_migrate("verify", "--before", "before", "--after", "main")
     assert outcome.exit_code == 0, outcome.stdout
     assert "(10 extension(s) compared)" in outcome.stderr
+    told = sme_migrate("verify", "--before", "before", "--after", "main", "-o", "json").json()
+    assert [f["message"].split(" (")[0] for f in told["findings"]] == [
+        "clusters/prod and clusters/stage are taken as separate clusters"]  # SME042, as scan says
     one = sme_migrate("verify", "--before", "before", "--after", "main", "--mesh-root", ".",
                       "-o", "json")
     assert one.exit_code == 1  # read as one cluster, the copies tie: the proof says so
